@@ -1,0 +1,102 @@
+/**
+ * `@imbridge/core`: the provider-agnostic spec (chat adapters, reply sinks, language models,
+ * state) and the bot runtime that turns an IM webhook into a streamed LLM answer.
+ *
+ * @example
+ * ```ts
+ * import { createBot, memoryState } from '@imbridge/core';
+ * const bot = createBot({ model, state: memoryState(), instructions: 'Be brief.' });
+ * const handler = bot.webhook(adapter); // (request, { waitUntil? }) => Promise<Response>
+ * ```
+ * @module
+ */
+
+export type {
+  APICallErrorOptions,
+  APIErrorKind,
+  IMBridgeErrorOptions,
+  SignatureVerificationErrorOptions,
+  TimeoutErrorOptions,
+  ValidationErrorOptions,
+  ValidationIssue,
+} from './errors/errors.ts';
+export {
+  AbortedError,
+  API_ERROR_KINDS,
+  APICallError,
+  IMBridgeError,
+  isAbortError,
+  isRateLimitError,
+  isRetryableError,
+  NetworkError,
+  SignatureVerificationError,
+  TimeoutError,
+  ValidationError,
+} from './errors/errors.ts';
+export type { BotLogEventName, LogEntry, Logger, LogLevel } from './logging/logger.ts';
+export { describeError, silentLogger } from './logging/logger.ts';
+export type { ReplyPacerOptions } from './pacer/pacer.ts';
+export { ReplyPacer } from './pacer/pacer.ts';
+export { findCutIndex, utf8ByteLength } from './pacer/text-split.ts';
+export type { TokenBucketOptions } from './pacer/token-bucket.ts';
+export { TokenBucket } from './pacer/token-bucket.ts';
+export type {
+  Bot,
+  BotOptions,
+  ConcurrencyPolicy,
+  HistoryOptions,
+  LockSettings,
+  StreamingOptions,
+  TurnContext,
+  WebhookContext,
+  WebhookHandler,
+} from './runtime/bot.ts';
+export { createBot } from './runtime/bot.ts';
+export type { OverflowPolicy } from './runtime/reply-writer.ts';
+export type {
+  AdapterLimits,
+  ChatAdapter,
+  IgnoredInboundEvent,
+  InboundEvent,
+  InboundMessage,
+  InterruptInboundEvent,
+  MessageInboundEvent,
+  MessageSender,
+  OpenReplyOptions,
+  PostOptions,
+  PostResult,
+  ReceiveResult,
+  ReplyFinishOptions,
+  ReplyFinishReason,
+  ReplySink,
+  ReplyTarget,
+  ReplyUpdateOptions,
+} from './spec/chat-adapter.ts';
+export type {
+  ErrorEvent,
+  FinishEvent,
+  JsonValue,
+  LanguageModel,
+  ModelEvent,
+  ModelFinishReason,
+  ModelMessage,
+  ModelMessageRole,
+  ModelRequest,
+  ModelUsage,
+  ReasoningDeltaEvent,
+  TextDeltaEvent,
+  TextReplaceEvent,
+} from './spec/language-model.ts';
+export type {
+  AppendToListOptions,
+  LockOptions,
+  RateLimitOptions,
+  RateLimitResult,
+  StateAdapter,
+  StateLock,
+  StateMessageListener,
+  StateSetOptions,
+} from './spec/state-adapter.ts';
+export type { MemoryStateAdapter, MemoryStateOptions } from './state/memory-state.ts';
+export { memoryState } from './state/memory-state.ts';
+export { VERSION } from './version.ts';

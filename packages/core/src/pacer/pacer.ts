@@ -1,0 +1,168 @@
+import { isAbortError, isRateLimitError } from '../errors/errors.ts';
+import type { ReplyFinishReason, ReplySink } from '../spec/chat-adapter.ts';
+import type { TokenBucket } from './token-bucket.ts';
+
+/** Options of {@link ReplyPacer}. */
+export interface ReplyPacerOptions {
+  /** Where updates go. */
+  sink: ReplySink;
+  /** At most one platform call per this many milliseconds for this reply. */
+  minIntervalMs: number;
+  /** App-wide bucket shared by all replies of the adapter. */
+  bucket?: TokenBucket | undefined;
+  /** Cancels intermediate platform calls (the final one is still attempted). */
+  signal?: AbortSignal | undefined;
+  /** First back-off after a rate-limit error without `retryAfterMs`. @default 1000 */
+  rateLimitBackoffMs?: number;
+  /** Longest back-off, in milliseconds. @default 30000 */
+  maxRateLimitBackoffMs?: number;
+  /** How many times the final call is retried on rate-limit errors. @default 5 */
+  finalRetries?: number;
+  /** Called after each delivered call (update or final). */
+  onDelivered?: (() => void) | undefined;
+  /** Called when an intermediate update is rate-limited. */
+  onRateLimited?: ((error: unknown, waitMs: number) => void) | undefined;
+  /** Called once when an intermediate update fails for another reason (the reply is broken). */
+  onFailure?: ((error: unknown) => void) | undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Turns "the whole text so far" into paced platform updates for one reply:
+ * - never two calls in flight;
+ * - at most one call per `minIntervalMs` (the final one included);
+ * - no call for unchanged text; intermediate texts are coalesced (only the newest is sent);
+ * - a token from the app-wide bucket before every call;
+ * - on a rate-limit error: back off (`retryAfterMs` or exponential), skip intermediate updates
+ *   meanwhile, and still deliver the final text.
+ *
+ * `push` is synchronous and allocation-free when an update is already scheduled, so it can be
+ * called for every token.
+ */
+export class ReplyPacer {
+  private readonly options: ReplyPacerOptions;
+  private latest = '';
+  private sent = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private inFlight: Promise<void> | undefined;
+  private nextAllowedAtMs = 0;
+  private cooldownUntilMs = 0;
+  private backoffMs: number;
+  private finishing = false;
+  private readonly flushCallback = (): void => {
+    this.timer = undefined;
+    this.flush();
+  };
+  /** Platform calls delivered (intermediate updates and the final one). */
+  callCount = 0;
+  /** The failure that broke this reply, if any. */
+  failure: unknown;
+
+  constructor(options: ReplyPacerOptions) {
+    this.options = options;
+    this.backoffMs = options.rateLimitBackoffMs ?? 1000;
+  }
+
+  /** The newest text pushed. */
+  get text(): string {
+    return this.latest;
+  }
+
+  /** Offers the whole text so far; an update is scheduled as pacing allows. */
+  push(textSoFar: string): void {
+    if (this.finishing) return;
+    this.latest = textSoFar;
+    if (this.inFlight !== undefined || this.timer !== undefined || this.failure !== undefined) {
+      return;
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const readyAtMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs);
+    const waitMs = readyAtMs - Date.now();
+    if (waitMs <= 0) this.flush();
+    else this.timer = setTimeout(this.flushCallback, waitMs);
+  }
+
+  private flush(): void {
+    if (this.finishing || this.failure !== undefined || this.latest === this.sent) return;
+    this.inFlight = this.runUpdate();
+  }
+
+  private async runUpdate(): Promise<void> {
+    try {
+      const wait = this.options.bucket?.take(this.options.signal);
+      if (wait !== undefined) await wait;
+      if (this.finishing) return;
+      const text = this.latest;
+      if (text === this.sent) return;
+      this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
+      await this.options.sink.update(text, { signal: this.options.signal as AbortSignal });
+      this.sent = text;
+      this.callCount += 1;
+      this.backoffMs = this.options.rateLimitBackoffMs ?? 1000;
+      this.options.onDelivered?.();
+    } catch (error) {
+      if (isRateLimitError(error)) {
+        const waitMs = this.nextBackoff(error.retryAfterMs);
+        this.cooldownUntilMs = Date.now() + waitMs;
+        this.options.onRateLimited?.(error, waitMs);
+      } else if (!(isAbortError(error) && this.options.signal?.aborted)) {
+        this.failure = error;
+        this.options.onFailure?.(error);
+      }
+    } finally {
+      this.inFlight = undefined;
+      if (!this.finishing && this.failure === undefined && this.latest !== this.sent) {
+        this.schedule();
+      }
+    }
+  }
+
+  private nextBackoff(retryAfterMs: number | undefined): number {
+    const maxMs = this.options.maxRateLimitBackoffMs ?? 30_000;
+    if (retryAfterMs !== undefined && retryAfterMs > 0) return Math.min(retryAfterMs, maxMs);
+    const waitMs = Math.min(this.backoffMs, maxMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, maxMs);
+    return waitMs;
+  }
+
+  /**
+   * Waits for any update in flight, then delivers the final text with the reason, respecting the
+   * interval and the bucket, retrying on rate-limit errors. Rejects with the platform error if
+   * the final call fails otherwise (or keeps being rate-limited).
+   */
+  async finish(finalText: string, reason: ReplyFinishReason): Promise<void> {
+    this.finishing = true;
+    this.latest = finalText;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.inFlight !== undefined) await this.inFlight;
+    const retries = this.options.finalRetries ?? 5;
+    for (let attempt = 0; ; attempt += 1) {
+      const waitMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs) - Date.now();
+      if (waitMs > 0) await sleep(waitMs);
+      const wait = this.options.bucket?.take();
+      if (wait !== undefined) await wait;
+      try {
+        this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
+        await this.options.sink.finish(finalText, { reason });
+        this.sent = finalText;
+        this.callCount += 1;
+        this.options.onDelivered?.();
+        return;
+      } catch (error) {
+        if (!isRateLimitError(error) || attempt >= retries) throw error;
+        const backoffMs = this.nextBackoff(error.retryAfterMs);
+        this.cooldownUntilMs = Date.now() + backoffMs;
+        this.options.onRateLimited?.(error, backoffMs);
+      }
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { ReplyPacer } from '../pacer/pacer.ts';
+import { findCutIndex, utf8ByteLength } from '../pacer/text-split.ts';
+import type { TokenBucket } from '../pacer/token-bucket.ts';
+import type {
+  ChatAdapter,
+  InboundMessage,
+  ReplyFinishReason,
+  ReplySink,
+} from '../spec/chat-adapter.ts';
+
+/** What to do with a reply that outgrows the platform's message size cap. */
+export type OverflowPolicy = 'split' | 'stop';
+
+/** Options of {@link ReplyWriter}. */
+export interface ReplyWriterOptions {
+  adapter: ChatAdapter;
+  message: InboundMessage;
+  bucket: TokenBucket;
+  minIntervalMs: number;
+  maxMessageBytes: number;
+  overflow: OverflowPolicy;
+  overflowNotice: string;
+  signal: AbortSignal;
+  onReplyId: (replyId: string) => void;
+  onRateLimited: (error: unknown, waitMs: number) => void;
+  onFailure: (error: unknown) => void;
+  onSplit: (segmentIndex: number) => void;
+}
+
+interface Segment {
+  sink: ReplySink;
+  pacer: ReplyPacer;
+  reportedId: boolean;
+}
+
+/**
+ * Streams one answer into one or more platform messages: opens the first sink lazily (no empty
+ * message), paces updates through a {@link ReplyPacer}, and when the text outgrows the size cap
+ * either continues in a follow-up message (`split`) or ends with a notice (`stop`).
+ */
+export class ReplyWriter {
+  private readonly options: ReplyWriterOptions;
+  private segment: Segment | undefined;
+  private offset = 0;
+  private measuredChars = 0;
+  private measuredBytes = 0;
+  private calls = 0;
+  /** True once the `stop` policy ended the reply. */
+  stopped = false;
+  /** Follow-up messages opened by the `split` policy. */
+  splits = 0;
+
+  constructor(options: ReplyWriterOptions) {
+    this.options = options;
+  }
+
+  /** Platform calls delivered across all segments. */
+  get callCount(): number {
+    return this.calls + (this.segment?.pacer.callCount ?? 0);
+  }
+
+  /** True once a platform message exists for this reply. */
+  get opened(): boolean {
+    return this.segment !== undefined;
+  }
+
+  private async open(): Promise<Segment> {
+    const { adapter, message, signal } = this.options;
+    const sink = await adapter.openReply(message.target, { replyTo: message, signal });
+    const segment: Segment = { sink, reportedId: false, pacer: undefined as unknown as ReplyPacer };
+    segment.pacer = new ReplyPacer({
+      sink,
+      minIntervalMs: this.options.minIntervalMs,
+      bucket: this.options.bucket,
+      signal,
+      onDelivered: () => {
+        if (!segment.reportedId && sink.id !== undefined) {
+          segment.reportedId = true;
+          this.options.onReplyId(sink.id);
+        }
+      },
+      onRateLimited: this.options.onRateLimited,
+      onFailure: this.options.onFailure,
+    });
+    this.segment = segment;
+    this.measuredChars = 0;
+    this.measuredBytes = 0;
+    return segment;
+  }
+
+  /** Bytes of the current segment's text, measured incrementally when text only grew. */
+  private segmentBytes(segmentText: string, appended: boolean): number {
+    let from = this.measuredChars;
+    let bytes = this.measuredBytes;
+    if (!appended || segmentText.length < from) {
+      from = 0;
+      bytes = 0;
+    } else if (from > 0) {
+      const last = segmentText.charCodeAt(from - 1);
+      // A lone high surrogate at the old end was counted as 3 bytes; its pair may follow now.
+      if (last >= 0xd800 && last <= 0xdbff) {
+        from -= 1;
+        bytes -= 3;
+      }
+    }
+    this.measuredBytes = bytes + utf8ByteLength(segmentText, from);
+    this.measuredChars = segmentText.length;
+    return this.measuredBytes;
+  }
+
+  private fits(segmentText: string, appended: boolean): boolean {
+    const { maxMessageBytes } = this.options;
+    if (segmentText.length * 3 <= maxMessageBytes) return true;
+    return this.segmentBytes(segmentText, appended) <= maxMessageBytes;
+  }
+
+  /**
+   * Offers the whole answer so far. `appended` says the text only grew since the last call
+   * (lets size checks run incrementally). Resolves to false once the reply has been stopped.
+   */
+  push(fullText: string, appended: boolean): Promise<boolean> | boolean {
+    if (this.segment !== undefined && this.offset === 0 && !this.stopped) {
+      // Hot path: no split so far and the text still fits; no promise allocated.
+      if (this.fits(fullText, appended)) {
+        this.segment.pacer.push(fullText);
+        return true;
+      }
+    }
+    return this.place(fullText, appended, true);
+  }
+
+  private async place(fullText: string, appended: boolean, deliver: boolean): Promise<boolean> {
+    if (this.stopped) return false;
+    if (fullText.length <= this.offset && this.segment === undefined) return true;
+    for (;;) {
+      const segmentText = this.offset === 0 ? fullText : fullText.slice(this.offset);
+      if (segmentText.length === 0) return true;
+      const segment = this.segment ?? (await this.open());
+      if (this.fits(segmentText, appended)) {
+        if (deliver) segment.pacer.push(segmentText);
+        return true;
+      }
+      if (this.options.overflow === 'stop') {
+        const notice = this.options.overflowNotice;
+        const budget = Math.max(1, this.options.maxMessageBytes - utf8ByteLength(notice));
+        const cut = findCutIndex(segmentText, budget);
+        this.stopped = true;
+        await this.finishSegment(segmentText.slice(0, cut) + notice, 'complete');
+        return false;
+      }
+      const cut = findCutIndex(segmentText, this.options.maxMessageBytes);
+      await this.finishSegment(segmentText.slice(0, cut), 'complete');
+      this.offset += cut;
+      this.splits += 1;
+      this.options.onSplit(this.splits);
+      appended = false;
+    }
+  }
+
+  private async finishSegment(text: string, reason: ReplyFinishReason): Promise<void> {
+    const segment = this.segment;
+    if (segment === undefined) return;
+    this.segment = undefined;
+    try {
+      await segment.pacer.finish(text, reason);
+    } finally {
+      this.calls += segment.pacer.callCount;
+      if (!segment.reportedId && segment.sink.id !== undefined) {
+        segment.reportedId = true;
+        this.options.onReplyId(segment.sink.id);
+      }
+    }
+  }
+
+  /**
+   * Ends the reply: delivers the final text (splitting it if needed) with the reason. Opens a
+   * message only when there is text to show. No-op after a `stop`.
+   */
+  async finish(fullText: string, reason: ReplyFinishReason): Promise<void> {
+    if (this.stopped) return;
+    if (fullText.length > this.offset || this.segment !== undefined) {
+      const open = await this.place(fullText, false, false);
+      if (!open) return;
+    }
+    const segmentText = fullText.slice(this.offset);
+    if (this.segment === undefined) {
+      if (segmentText.length === 0) return;
+      await this.open();
+    }
+    await this.finishSegment(segmentText, reason);
+  }
+}

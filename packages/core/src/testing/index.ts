@@ -1,0 +1,38 @@
+/**
+ * `@imbridge/core/testing`: test your bot, adapter or model without a vendor account.
+ *
+ * - {@link createMemoryAdapter}: an in-memory chat platform that records what a client sees;
+ * - {@link createScriptedModel}: a model that plays back text chunks, delays, errors and stalls;
+ * - {@link chatAdapterContract} / {@link languageModelContract}: the behaviours every adapter and
+ *   every model must have, as runner-agnostic test cases.
+ *
+ * @module
+ */
+
+export type {
+  ChatAdapterContractHarness,
+  ChatAdapterContractOptions,
+  ContractCase,
+  LanguageModelContractOptions,
+  ModelContractScenario,
+  ObservedMessage,
+} from './contracts.ts';
+export { ContractViolation, chatAdapterContract, languageModelContract } from './contracts.ts';
+export type {
+  MemoryAdapter,
+  MemoryAdapterOptions,
+  MemoryChatChange,
+  MemoryChatMessage,
+  MemoryMessageKind,
+  MemoryOperation,
+  MemoryWebhookBody,
+} from './memory-adapter.ts';
+export { createMemoryAdapter, memoryRateLimitError } from './memory-adapter.ts';
+export type {
+  Script,
+  ScriptedCall,
+  ScriptedModel,
+  ScriptedModelOptions,
+  ScriptStep,
+} from './scripted-model.ts';
+export { createScriptedModel, textSteps } from './scripted-model.ts';

@@ -1,0 +1,198 @@
+import { AbortedError } from '../errors/errors.ts';
+import type {
+  JsonValue,
+  LanguageModel,
+  ModelEvent,
+  ModelRequest,
+  ModelUsage,
+} from '../spec/language-model.ts';
+
+/** One step of a scripted answer. */
+export type ScriptStep =
+  | { type: 'text'; text: string; delayMs?: number }
+  | { type: 'replace'; text: string; delayMs?: number }
+  | { type: 'reasoning'; text: string; delayMs?: number }
+  /** Yields an `error` event and ends. */
+  | { type: 'error'; error: unknown; delayMs?: number }
+  /** Throws from the iterator and ends. */
+  | { type: 'throw'; error: unknown; delayMs?: number }
+  /** Sends nothing more until aborted. */
+  | { type: 'stall' };
+
+/** One scripted answer. A `finish` event is added after the steps unless they end in an error, throw or stall. */
+export interface Script {
+  /** What to yield, in order. */
+  steps: ScriptStep[];
+  /** `providerState` of the finish event. */
+  providerState?: JsonValue;
+  /** `usage` of the finish event. */
+  usage?: ModelUsage;
+}
+
+/** A call the scripted model received. */
+export interface ScriptedCall {
+  /** The request (messages, instructions, metadata, providerState...). */
+  request: ModelRequest;
+  /** True when the request's signal fired while the call was running. */
+  aborted: boolean;
+  /** Events yielded before the call ended. */
+  yielded: number;
+  /** True once the call ended (finished, failed, or aborted). */
+  ended: boolean;
+}
+
+/** Options of {@link createScriptedModel}. */
+export interface ScriptedModelOptions {
+  /**
+   * Answers, one per call (the last one repeats), or a function of the request and the call's
+   * index (0-based).
+   */
+  scripts: Script[] | ((request: ModelRequest, callIndex: number) => Script);
+  /** Provider id. @default 'scripted' */
+  provider?: string;
+  /** Model id. @default 'scripted-model' */
+  modelId?: string;
+  /** Simulates a model that ignores its abort signal (keeps yielding). @default false */
+  ignoreAbort?: boolean;
+}
+
+/** The scripted model of `@imbridge/core/testing`. */
+export interface ScriptedModel extends LanguageModel {
+  /** Every call, in order. */
+  readonly calls: ReadonlyArray<ScriptedCall>;
+}
+
+/**
+ * Splits text into `text` steps of `chunkSize` characters (default 4), each after `delayMs`.
+ */
+export function textSteps(
+  text: string,
+  options: { chunkSize?: number; delayMs?: number } = {},
+): ScriptStep[] {
+  const chunkSize = Math.max(1, options.chunkSize ?? 4);
+  const steps: ScriptStep[] = [];
+  const characters = Array.from(text);
+  for (let index = 0; index < characters.length; index += chunkSize) {
+    const chunk = characters.slice(index, index + chunkSize).join('');
+    steps.push(
+      options.delayMs !== undefined
+        ? { type: 'text', text: chunk, delayMs: options.delayMs }
+        : { type: 'text', text: chunk },
+    );
+  }
+  return steps;
+}
+
+function wait(ms: number, signal: AbortSignal | undefined, ignoreAbort: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted && !ignoreAbort) {
+      reject(new AbortedError({ message: 'Model call aborted', cause: signal.reason }));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortedError({ message: 'Model call aborted', cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      if (!ignoreAbort) signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    if (!ignoreAbort) signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * A {@link LanguageModel} that plays back scripted answers: text chunks with delays, replaces,
+ * reasoning, errors, throws and stalls. It honours its `AbortSignal` (unless told not to) and
+ * records every call, so tests can assert that the model saw an abort.
+ *
+ * @example
+ * ```ts
+ * const model = createScriptedModel({ scripts: [{ steps: textSteps('Hello there!', { delayMs: 50 }) }] });
+ * ```
+ */
+export function createScriptedModel(options: ScriptedModelOptions): ScriptedModel {
+  const calls: ScriptedCall[] = [];
+  const ignoreAbort = options.ignoreAbort ?? false;
+
+  const pick = (request: ModelRequest, index: number): Script => {
+    if (typeof options.scripts === 'function') return options.scripts(request, index);
+    const script = options.scripts[Math.min(index, options.scripts.length - 1)];
+    if (script === undefined) throw new Error('createScriptedModel needs at least one script');
+    return script;
+  };
+
+  return {
+    specificationVersion: 'v1',
+    provider: options.provider ?? 'scripted',
+    modelId: options.modelId ?? 'scripted-model',
+    get calls() {
+      return calls;
+    },
+    stream(request: ModelRequest): AsyncIterable<ModelEvent> {
+      const record: ScriptedCall = { request, aborted: false, yielded: 0, ended: false };
+      const index = calls.length;
+      calls.push(record);
+      const signal = request.signal;
+      const onAbort = (): void => {
+        if (!record.ended) record.aborted = true;
+      };
+      if (signal?.aborted) record.aborted = true;
+      else signal?.addEventListener('abort', onAbort, { once: true });
+      const script = pick(request, index);
+
+      async function* run(): AsyncGenerator<ModelEvent> {
+        try {
+          if (signal?.aborted && !ignoreAbort) {
+            throw new AbortedError({ message: 'Model call aborted', cause: signal.reason });
+          }
+          for (const step of script.steps) {
+            if (step.type === 'stall') {
+              await new Promise<void>((_, reject) => {
+                if (ignoreAbort) return;
+                const fail = (): void =>
+                  reject(new AbortedError({ message: 'Model call aborted' }));
+                if (signal?.aborted) fail();
+                else signal?.addEventListener('abort', fail, { once: true });
+              });
+              return;
+            }
+            if (step.delayMs !== undefined && step.delayMs > 0)
+              await wait(step.delayMs, signal, ignoreAbort);
+            if (signal?.aborted && !ignoreAbort) {
+              throw new AbortedError({ message: 'Model call aborted', cause: signal.reason });
+            }
+            record.yielded += 1;
+            switch (step.type) {
+              case 'text':
+                yield { type: 'text-delta', text: step.text };
+                break;
+              case 'replace':
+                yield { type: 'text-replace', text: step.text };
+                break;
+              case 'reasoning':
+                yield { type: 'reasoning-delta', text: step.text };
+                break;
+              case 'error':
+                yield { type: 'error', error: step.error };
+                return;
+              case 'throw':
+                throw step.error;
+            }
+          }
+          record.yielded += 1;
+          yield {
+            type: 'finish',
+            reason: 'stop',
+            ...(script.usage !== undefined ? { usage: script.usage } : {}),
+            ...(script.providerState !== undefined ? { providerState: script.providerState } : {}),
+          };
+        } finally {
+          record.ended = true;
+          signal?.removeEventListener('abort', onAbort);
+        }
+      }
+      return run();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// CommonJS entry: `node tools/smoke/run.cjs` checks the `require` side of the exports map.
+const core = require('@imbridge/core');
+const testing = require('@imbridge/core/testing');
+
+const runtime = `node ${process.version}`;
+try {
+  for (const specifier of ['@imbridge/core', '@imbridge/core/testing']) {
+    const resolved = require.resolve(specifier);
+    if (!/[/\\]dist[/\\][^/\\]+\.cjs$/.test(resolved)) {
+      throw new Error(`${specifier} resolved to ${resolved}, expected a built dist/*.cjs file`);
+    }
+  }
+  if (typeof core.VERSION !== 'string' || core.VERSION.length === 0) {
+    throw new Error(`require('@imbridge/core').VERSION is not a non-empty string: ${core.VERSION}`);
+  }
+  if (Object.keys(testing).length === 0) {
+    throw new Error("require('@imbridge/core/testing') has no exports");
+  }
+  console.log(`smoke ok: ${runtime} (cjs) core ${core.VERSION}`);
+} catch (error) {
+  console.error(`smoke FAILED: ${runtime} (cjs)`);
+  console.error(error);
+  process.exitCode = 1;
+}

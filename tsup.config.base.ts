@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Options } from 'tsup';
+
+/**
+ * Shared tsup settings for every `@imbridge/*` package: dual ESM + CJS with types for each,
+ * targeting Node 20 and edge runtimes, with `__PACKAGE_VERSION__` replaced at build time.
+ */
+export function createTsupConfig(options: {
+  /** Package folder (use `import.meta.dirname`). */
+  packageDirectory: string;
+  /** Entry points, keyed by output name (e.g. `{ index: 'src/index.ts' }`). */
+  entry: Record<string, string>;
+}): Options {
+  const manifest = JSON.parse(
+    readFileSync(join(options.packageDirectory, 'package.json'), 'utf8'),
+  ) as {
+    version: string;
+  };
+  return {
+    entry: options.entry,
+    format: ['esm', 'cjs'],
+    dts: { compilerOptions: { ignoreDeprecations: '6.0', customConditions: [] } },
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: 'neutral',
+    splitting: true,
+    treeshake: true,
+    outDir: 'dist',
+    define: { __PACKAGE_VERSION__: JSON.stringify(manifest.version) },
+  };
+}
