@@ -1,7 +1,8 @@
 import { defineProject } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared.ts';
 
 export default defineProject({
-  resolve: { conditions: ['@imbridge/source'] },
+  ...sourceConditions,
   test: {
     name: 'core',
     include: ['src/**/*.test.ts'],

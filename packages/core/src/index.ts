@@ -35,6 +35,12 @@ export {
 } from './errors/errors.ts';
 export type { BotLogEventName, LogEntry, Logger, LogLevel } from './logging/logger.ts';
 export { describeError, silentLogger } from './logging/logger.ts';
+export type {
+  NodeIncomingMessage,
+  NodeListenerOptions,
+  NodeServerResponse,
+} from './node/node-listener.ts';
+export { toNodeListener } from './node/node-listener.ts';
 export type { ReplyPacerOptions } from './pacer/pacer.ts';
 export { ReplyPacer } from './pacer/pacer.ts';
 export { findCutIndex, utf8ByteLength } from './pacer/text-split.ts';

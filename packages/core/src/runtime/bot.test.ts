@@ -1,18 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { APICallError } from '../errors/errors.ts';
 import type { LogEntry } from '../logging/logger.ts';
-import type { LanguageModel, ModelRequest } from '../spec/language-model.ts';
+import type { ModelRequest } from '../spec/language-model.ts';
 import { memoryState } from '../state/memory-state.ts';
 import {
   createMemoryAdapter,
   type MemoryAdapterOptions,
   memoryRateLimitError,
 } from '../testing/memory-adapter.ts';
-import { createScriptedModel, type Script, textSteps } from '../testing/scripted-model.ts';
+import {
+  createScriptedModel,
+  type Script,
+  type ScriptedModel,
+  textSteps,
+} from '../testing/scripted-model.ts';
 import { type BotOptions, createBot } from './bot.ts';
 
 function setup(
-  options: Partial<BotOptions> & { scripts?: Script[]; adapter?: MemoryAdapterOptions } = {},
+  options: Partial<Omit<BotOptions, 'model'>> & {
+    model?: ScriptedModel;
+    scripts?: Script[];
+    adapter?: MemoryAdapterOptions;
+  } = {},
 ) {
   const adapter = createMemoryAdapter({
     limits: { minUpdateIntervalMs: 20, callsPerSecond: 1000 },
@@ -715,7 +724,7 @@ describe('createBot', () => {
   });
 
   it('close() interrupts running replies and refuses new webhooks', async () => {
-    const model: LanguageModel = createScriptedModel({
+    const model = createScriptedModel({
       scripts: [{ steps: [{ type: 'text', text: 'working' }, { type: 'stall' }] }],
     });
     const { send, bot, conversation } = setup({ model });
