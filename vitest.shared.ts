@@ -5,5 +5,7 @@
  */
 export const sourceConditions = {
   resolve: { conditions: ['@imbridge/source', 'module', 'browser', 'development|production'] },
-  ssr: { resolve: { conditions: ['@imbridge/source', 'module', 'node', 'development|production'] } },
+  ssr: {
+    resolve: { conditions: ['@imbridge/source', 'module', 'node', 'development|production'] },
+  },
 };

@@ -39,6 +39,7 @@ function hasBrand(value: unknown, brand: symbol): boolean {
  * ```
  */
 export class IMBridgeError extends Error {
+  /** The error class name (stable across builds, unlike `constructor.name`). */
   override readonly name: string = 'IMBridgeError';
   /** Machine-readable code, e.g. `'api-call'`, `'timeout'`. */
   readonly code: string;
@@ -119,6 +120,7 @@ const RETRYABLE_KINDS: ReadonlySet<APIErrorKind> = new Set([
  * A vendor API answered with an error (HTTP status or an error envelope).
  */
 export class APICallError extends IMBridgeError {
+  /** The error class name (stable across builds, unlike `constructor.name`). */
   override readonly name: string = 'APICallError';
   /** Brand for {@link isInstance} across package copies. */
   readonly [API_CALL_ERROR_BRAND] = true;
@@ -169,6 +171,7 @@ export interface SignatureVerificationErrorOptions extends IMBridgeErrorOptions 
  * expected or received signature.
  */
 export class SignatureVerificationError extends IMBridgeError {
+  /** The error class name (stable across builds, unlike `constructor.name`). */
   override readonly name: string = 'SignatureVerificationError';
   /** Brand for {@link isInstance} across package copies. */
   readonly [SIGNATURE_VERIFICATION_ERROR_BRAND] = true;
@@ -204,6 +207,7 @@ export interface ValidationErrorOptions extends IMBridgeErrorOptions {
  * A payload (webhook body, vendor response, user input) did not have the expected shape.
  */
 export class ValidationError extends IMBridgeError {
+  /** The error class name (stable across builds, unlike `constructor.name`). */
   override readonly name: string = 'ValidationError';
   /** Brand for {@link isInstance} across package copies. */
   readonly [VALIDATION_ERROR_BRAND] = true;
@@ -231,6 +235,7 @@ export interface TimeoutErrorOptions extends IMBridgeErrorOptions {
 
 /** An operation took longer than its limit. Retryable. */
 export class TimeoutError extends IMBridgeError {
+  /** The error class name (stable across builds, unlike `constructor.name`). */
   override readonly name: string = 'TimeoutError';
   /** Brand for {@link isInstance} across package copies. */
   readonly [TIMEOUT_ERROR_BRAND] = true;
@@ -255,6 +260,7 @@ export class TimeoutError extends IMBridgeError {
 
 /** The request never got a response (DNS, connection reset, TLS). Retryable. */
 export class NetworkError extends IMBridgeError {
+  /** The error class name (stable across builds, unlike `constructor.name`). */
   override readonly name: string = 'NetworkError';
   /** Brand for {@link isInstance} across package copies. */
   readonly [NETWORK_ERROR_BRAND] = true;
@@ -273,6 +279,7 @@ export class NetworkError extends IMBridgeError {
 
 /** The operation was cancelled through its `AbortSignal`. Never retried. */
 export class AbortedError extends IMBridgeError {
+  /** The error class name (stable across builds, unlike `constructor.name`). */
   override readonly name: string = 'AbortedError';
   /** Brand for {@link isInstance} across package copies. */
   readonly [ABORTED_ERROR_BRAND] = true;

@@ -2,16 +2,23 @@ import type { WebhookContext, WebhookHandler } from '../runtime/bot.ts';
 
 /** The parts of Node's `http.IncomingMessage` the listener reads. */
 export interface NodeIncomingMessage extends AsyncIterable<unknown> {
+  /** HTTP method. */
   method?: string | undefined;
+  /** Path and query. */
   url?: string | undefined;
+  /** Request headers (lower-cased names). */
   headers: Record<string, string | string[] | undefined>;
 }
 
 /** The parts of Node's `http.ServerResponse` the listener writes. */
 export interface NodeServerResponse {
+  /** Status to send. */
   statusCode: number;
+  /** Sets a response header. */
   setHeader(name: string, value: string | string[]): unknown;
+  /** Sends the body and ends the response. */
   end(chunk?: Uint8Array | string): unknown;
+  /** True once headers went out. */
   headersSent?: boolean;
 }
 

@@ -21,7 +21,9 @@ interface Waiter {
  * promise that resolves once the caller's token is available.
  */
 export class TokenBucket {
+  /** Tokens added per second. */
   readonly ratePerSecond: number;
+  /** Bucket size. */
   readonly burst: number;
   private tokens: number;
   private updatedAtMs: number;

@@ -49,6 +49,7 @@ export interface InboundMessage {
 
 /** A user sent a message. */
 export interface MessageInboundEvent {
+  /** Discriminant. */
   type: 'message';
   /** The message. */
   message: InboundMessage;
@@ -56,6 +57,7 @@ export interface MessageInboundEvent {
 
 /** A user asked to stop a reply that is streaming. */
 export interface InterruptInboundEvent {
+  /** Discriminant. */
   type: 'interrupt';
   /** The conversation. */
   target: ReplyTarget;
@@ -69,6 +71,7 @@ export interface InterruptInboundEvent {
 
 /** Something arrived that the bot does not act on (unknown command, own message...). */
 export interface IgnoredInboundEvent {
+  /** Discriminant. */
   type: 'ignored';
   /** Why it is ignored, e.g. `'unknown-command:Group.CallbackAfterNewMemberJoin'`. */
   reason: string;

@@ -56,6 +56,7 @@ export type ModelFinishReason = 'stop' | 'length' | 'content-filter' | 'tool-cal
 
 /** Appends text to the answer. */
 export interface TextDeltaEvent {
+  /** Discriminant. */
   type: 'text-delta';
   /** The new text. */
   text: string;
@@ -65,6 +66,7 @@ export interface TextDeltaEvent {
  * Replaces the whole answer so far (Dify `message_replace`, a vendor's final full text).
  */
 export interface TextReplaceEvent {
+  /** Discriminant. */
   type: 'text-replace';
   /** The complete answer so far. */
   text: string;
@@ -72,6 +74,7 @@ export interface TextReplaceEvent {
 
 /** Reasoning ("thinking") text; not shown to chat users by default. */
 export interface ReasoningDeltaEvent {
+  /** Discriminant. */
   type: 'reasoning-delta';
   /** The new reasoning text. */
   text: string;
@@ -79,6 +82,7 @@ export interface ReasoningDeltaEvent {
 
 /** The model finished normally. Nothing follows it. */
 export interface FinishEvent {
+  /** Discriminant. */
   type: 'finish';
   /** Why it stopped. */
   reason: ModelFinishReason;
@@ -93,6 +97,7 @@ export interface FinishEvent {
  * `retryable` says whether the call may be repeated. Nothing follows it.
  */
 export interface ErrorEvent {
+  /** Discriminant. */
   type: 'error';
   /** The failure. */
   error: unknown;

@@ -15,6 +15,7 @@ export interface ContractCase {
 
 /** Thrown by a contract case that found a violation. */
 export class ContractViolation extends Error {
+  /** The error class name. */
   override readonly name = 'ContractViolation';
 }
 

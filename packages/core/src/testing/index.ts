@@ -29,10 +29,13 @@ export type {
 } from './memory-adapter.ts';
 export { createMemoryAdapter, memoryRateLimitError } from './memory-adapter.ts';
 export type {
+  FailureScriptStep,
   Script,
   ScriptedCall,
   ScriptedModel,
   ScriptedModelOptions,
   ScriptStep,
+  StallScriptStep,
+  TextScriptStep,
 } from './scripted-model.ts';
 export { createScriptedModel, textSteps } from './scripted-model.ts';

@@ -64,6 +64,7 @@ export interface MemoryAdapterOptions {
 /** Body of a webhook the memory adapter understands (what a simulated client sends). */
 export type MemoryWebhookBody =
   | {
+      /** A user message. */
       type: 'message';
       /** Platform message id (deliveries of the same message share it). */
       id: string;
@@ -79,6 +80,7 @@ export type MemoryWebhookBody =
       isBot?: boolean;
     }
   | {
+      /** The user pressed stop. */
       type: 'interrupt';
       /** Sender. */
       userId: string;

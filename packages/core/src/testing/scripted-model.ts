@@ -8,16 +8,33 @@ import type {
 } from '../spec/language-model.ts';
 
 /** One step of a scripted answer. */
-export type ScriptStep =
-  | { type: 'text'; text: string; delayMs?: number }
-  | { type: 'replace'; text: string; delayMs?: number }
-  | { type: 'reasoning'; text: string; delayMs?: number }
-  /** Yields an `error` event and ends. */
-  | { type: 'error'; error: unknown; delayMs?: number }
-  /** Throws from the iterator and ends. */
-  | { type: 'throw'; error: unknown; delayMs?: number }
-  /** Sends nothing more until aborted. */
-  | { type: 'stall' };
+export type ScriptStep = TextScriptStep | FailureScriptStep | StallScriptStep;
+
+/** Yields a `text-delta`, `text-replace` or `reasoning-delta` event after `delayMs`. */
+export interface TextScriptStep {
+  /** `text`: a delta; `replace`: the whole text; `reasoning`: a reasoning delta. */
+  type: 'text' | 'replace' | 'reasoning';
+  /** The text. */
+  text: string;
+  /** Wait before yielding, in milliseconds. */
+  delayMs?: number;
+}
+
+/** Ends the call with a failure after `delayMs`. */
+export interface FailureScriptStep {
+  /** `error`: yields an `error` event; `throw`: throws from the iterator. */
+  type: 'error' | 'throw';
+  /** The failure. */
+  error: unknown;
+  /** Wait before failing, in milliseconds. */
+  delayMs?: number;
+}
+
+/** Sends nothing more until the call is aborted. */
+export interface StallScriptStep {
+  /** Discriminant. */
+  type: 'stall';
+}
 
 /** One scripted answer. A `finish` event is added after the steps unless they end in an error, throw or stall. */
 export interface Script {
