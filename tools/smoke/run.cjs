@@ -16,8 +16,18 @@ try {
   if (Object.keys(testing).length === 0) {
     throw new Error("require('@imbridge/core/testing') has no exports");
   }
-  console.log(`smoke ok: ${runtime} (cjs) core ${core.VERSION}`);
+  // The same bot round trip as the ESM smoke, driven by the CJS builds.
+  import('./smoke.mjs')
+    .then(({ botRoundTrip }) => botRoundTrip(core, testing))
+    .then(
+      (summary) => console.log(`smoke ok: ${runtime} (cjs) core ${core.VERSION}, ${summary}`),
+      fail,
+    );
 } catch (error) {
+  fail(error);
+}
+
+function fail(error) {
   console.error(`smoke FAILED: ${runtime} (cjs)`);
   console.error(error);
   process.exitCode = 1;

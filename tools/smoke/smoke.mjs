@@ -1,5 +1,47 @@
-import { VERSION } from '@imbridge/core';
+import { createBot, memoryState, VERSION } from '@imbridge/core';
 import * as testing from '@imbridge/core/testing';
+
+/**
+ * A bot round trip with the built runtime: a streamed reply, an interrupted one and an error.
+ * @returns {Promise<string>} what the client saw, summarised.
+ */
+export async function botRoundTrip(core = { createBot, memoryState }, kit = testing) {
+  const adapter = kit.createMemoryAdapter({ limits: { minUpdateIntervalMs: 5 } });
+  const model = kit.createScriptedModel({
+    scripts: (request) => {
+      const question = request.messages.at(-1)?.content;
+      if (question === 'stop') {
+        return { steps: [{ type: 'text', text: 'never finished' }, { type: 'stall' }] };
+      }
+      if (question === 'fail') {
+        return { steps: [{ type: 'throw', error: new Error('model down') }] };
+      }
+      return { steps: kit.textSteps('Hello from imbridge!', { chunkSize: 3, delayMs: 2 }) };
+    },
+  });
+  const bot = core.createBot({ model, state: core.memoryState(), streaming: { maxRetries: 0 } });
+  const handler = bot.webhook(adapter);
+  const send = (body) => handler(adapter.request(body));
+  const ack = await send({ type: 'message', id: 'm1', userId: 'smoke', text: 'hi' });
+  if (ack.status !== 200) throw new Error(`webhook answered ${ack.status}`);
+  await bot.idle();
+  await send({ type: 'message', id: 'm2', userId: 'smoke', text: 'stop' });
+  for (let tries = 0; adapter.messages.length < 2 && tries < 500; tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await send({ type: 'interrupt', userId: 'smoke', replyId: adapter.messages[1]?.id });
+  await bot.idle();
+  await send({ type: 'message', id: 'm3', userId: 'smoke', text: 'fail' });
+  await bot.idle();
+  await bot.close();
+  const seen = adapter.messages.map((message) => `${message.kind}:${message.finishReason ?? '-'}`);
+  const expected = 'reply:complete,reply:interrupted,error:-';
+  if (seen.join(',') !== expected || adapter.messages[0]?.text !== 'Hello from imbridge!') {
+    throw new Error(`bot round trip saw ${JSON.stringify(adapter.messages)}`);
+  }
+  if (!model.calls[1]?.aborted) throw new Error('the interrupted model call did not see its abort');
+  return `bot ${seen.join(' ')}`;
+}
 
 /**
  * Runtime-neutral smoke check of the built `@imbridge/*` packages. Uses only Web platform APIs,
@@ -46,5 +88,6 @@ export async function smoke() {
     throw new Error('gzip round trip changed the payload');
   }
 
-  return `core ${VERSION}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
+  const bot = await botRoundTrip();
+  return `core ${VERSION}, ${bot}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
 }
