@@ -19,11 +19,12 @@ step 'unit and end-to-end tests (vitest)'
 report=$(mktemp)
 status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
-node -e '
+summary=$(node -e '
   const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
   if (r.numTotalTests === 0) { console.error("no tests ran"); process.exit(1); }
-' "$report"
+' "$report")
+echo "$summary"
 [ "$status" -eq 0 ] || exit "$status"
 
 step 'build'
@@ -40,3 +41,4 @@ pnpm smoke
 
 echo
 echo 'all checks passed'
+echo "$summary"
