@@ -579,9 +579,12 @@ export function createBot(options: BotOptions): Bot {
             return undefined;
           }
           firstTokenAtMs ??= Date.now();
-          const appended = event.type === 'text-delta';
-          text = appended ? text + event.text : event.text;
-          return writer.push(text, appended);
+          if (event.type === 'text-delta') {
+            text += event.text;
+            return writer.push(text, event.text);
+          }
+          text = event.text;
+          return writer.push(text);
         },
         input,
       );
@@ -716,12 +719,20 @@ export function createBot(options: BotOptions): Bot {
     input: StreamReplyInput,
   ): Promise<ConsumeOutcome> {
     const signal = controller.signal;
-    const aborted = new Promise<never>((_, reject) => {
-      const onAbort = (): void => reject(signal.reason);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
-    aborted.catch(() => undefined);
+    // One listener per call; each step's promise is rejected through it on abort. (Racing every
+    // step against one long-lived promise would pile up a reaction per chunk until the end.)
+    let rejectStep: ((reason: unknown) => void) | undefined;
+    const onAbort = (): void => rejectStep?.(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const nextStep = (source: AsyncIterator<ModelEvent>): Promise<IteratorResult<ModelEvent>> =>
+      new Promise((resolve, reject) => {
+        if (signal.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        rejectStep = reject;
+        source.next().then(resolve, reject);
+      });
 
     let lastEventAtMs = Date.now();
     let limitMs = firstTokenTimeoutMs;
@@ -763,7 +774,8 @@ export function createBot(options: BotOptions): Bot {
         })
         [Symbol.asyncIterator]();
       for (;;) {
-        const step = await Promise.race([iterator.next(), aborted]);
+        const step = await nextStep(iterator);
+        rejectStep = undefined;
         lastEventAtMs = Date.now();
         limitMs = stallTimeoutMs;
         if (step.done) {
@@ -810,6 +822,8 @@ export function createBot(options: BotOptions): Bot {
       return { kind: 'failed', error: isAbortError(error) ? error : IMBridgeError.from(error) };
     } finally {
       clearTimeout(watchdog);
+      rejectStep = undefined;
+      signal.removeEventListener('abort', onAbort);
       if (iterator?.return !== undefined) {
         // Do not wait for a model that ignores its signal.
         void Promise.resolve()

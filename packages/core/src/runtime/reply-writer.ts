@@ -27,6 +27,14 @@ export interface ReplyWriterOptions {
   onSplit: (segmentIndex: number) => void;
 }
 
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 interface Segment {
   sink: ReplySink;
   pacer: ReplyPacer;
@@ -42,8 +50,9 @@ export class ReplyWriter {
   private readonly options: ReplyWriterOptions;
   private segment: Segment | undefined;
   private offset = 0;
-  private measuredChars = 0;
+  private measured = false;
   private measuredBytes = 0;
+  private endsWithHighSurrogate = false;
   private calls = 0;
   /** True once the `stop` policy ended the reply. */
   stopped = false;
@@ -83,60 +92,68 @@ export class ReplyWriter {
       onFailure: this.options.onFailure,
     });
     this.segment = segment;
-    this.measuredChars = 0;
-    this.measuredBytes = 0;
+    this.measured = false;
     return segment;
   }
 
-  /** Bytes of the current segment's text, measured incrementally when text only grew. */
-  private segmentBytes(segmentText: string, appended: boolean): number {
-    let from = this.measuredChars;
-    let bytes = this.measuredBytes;
-    if (!appended || segmentText.length < from) {
-      from = 0;
-      bytes = 0;
-    } else if (from > 0) {
-      const last = segmentText.charCodeAt(from - 1);
-      // A lone high surrogate at the old end was counted as 3 bytes; its pair may follow now.
-      if (last >= 0xd800 && last <= 0xdbff) {
-        from -= 1;
-        bytes -= 3;
-      }
+  /**
+   * UTF-8 bytes of the current segment's text. When the text only grew by `delta`, only the
+   * delta is measured (reading the whole text again would flatten the concatenated string and
+   * cost O(length) per token).
+   */
+  private segmentBytes(segmentText: string, delta: string | undefined): number {
+    if (delta === undefined || !this.measured) {
+      this.measuredBytes = utf8ByteLength(segmentText);
+      this.endsWithHighSurrogate = isHighSurrogate(segmentText.charCodeAt(segmentText.length - 1));
+      this.measured = true;
+      return this.measuredBytes;
     }
-    this.measuredBytes = bytes + utf8ByteLength(segmentText, from);
-    this.measuredChars = segmentText.length;
+    let bytes = utf8ByteLength(delta);
+    // A surrogate pair split across deltas was counted as 3 + 3 bytes; it is 4.
+    if (this.endsWithHighSurrogate && isLowSurrogate(delta.charCodeAt(0))) bytes -= 2;
+    this.endsWithHighSurrogate = isHighSurrogate(delta.charCodeAt(delta.length - 1));
+    this.measuredBytes += bytes;
     return this.measuredBytes;
   }
 
-  private fits(segmentText: string, appended: boolean): boolean {
+  private fits(segmentText: string, delta: string | undefined): boolean {
     const { maxMessageBytes } = this.options;
-    if (segmentText.length * 3 <= maxMessageBytes) return true;
-    return this.segmentBytes(segmentText, appended) <= maxMessageBytes;
+    if (segmentText.length * 3 <= maxMessageBytes) {
+      // Certainly fits; the measurement (not updated here) must start afresh next time.
+      this.measured = false;
+      return true;
+    }
+    return this.segmentBytes(segmentText, delta) <= maxMessageBytes;
   }
 
   /**
-   * Offers the whole answer so far. `appended` says the text only grew since the last call
-   * (lets size checks run incrementally). Resolves to false once the reply has been stopped.
+   * Offers the whole answer so far. `delta` is what was appended since the last call, when the
+   * text only grew (lets size checks run on the delta alone). Resolves to false once the reply
+   * has been stopped.
    */
-  push(fullText: string, appended: boolean): Promise<boolean> | boolean {
+  push(fullText: string, delta?: string): Promise<boolean> | boolean {
     if (this.segment !== undefined && this.offset === 0 && !this.stopped) {
       // Hot path: no split so far and the text still fits; no promise allocated.
-      if (this.fits(fullText, appended)) {
+      if (this.fits(fullText, delta)) {
         this.segment.pacer.push(fullText);
         return true;
       }
     }
-    return this.place(fullText, appended, true);
+    return this.place(fullText, delta, true);
   }
 
-  private async place(fullText: string, appended: boolean, deliver: boolean): Promise<boolean> {
+  private async place(
+    fullText: string,
+    delta: string | undefined,
+    deliver: boolean,
+  ): Promise<boolean> {
     if (this.stopped) return false;
     if (fullText.length <= this.offset && this.segment === undefined) return true;
     for (;;) {
       const segmentText = this.offset === 0 ? fullText : fullText.slice(this.offset);
       if (segmentText.length === 0) return true;
       const segment = this.segment ?? (await this.open());
-      if (this.fits(segmentText, appended)) {
+      if (this.fits(segmentText, delta)) {
         if (deliver) segment.pacer.push(segmentText);
         return true;
       }
@@ -153,7 +170,7 @@ export class ReplyWriter {
       this.offset += cut;
       this.splits += 1;
       this.options.onSplit(this.splits);
-      appended = false;
+      delta = undefined;
     }
   }
 
@@ -179,7 +196,7 @@ export class ReplyWriter {
   async finish(fullText: string, reason: ReplyFinishReason): Promise<void> {
     if (this.stopped) return;
     if (fullText.length > this.offset || this.segment !== undefined) {
-      const open = await this.place(fullText, false, false);
+      const open = await this.place(fullText, undefined, false);
       if (!open) return;
     }
     const segmentText = fullText.slice(this.offset);
