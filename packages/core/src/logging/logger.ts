@@ -19,6 +19,7 @@ export type BotLogEventName =
   | 'reply-stopped'
   | 'error-message-failed'
   | 'lock-lost'
+  | 'turn-failed'
   | 'enqueue-failed'
   | 'background-failed';
 

@@ -433,26 +433,40 @@ export function createBot(options: BotOptions): Bot {
     try {
       // History: superseded messages (interrupt policy) and the newest one, then the window.
       let messages: ModelMessage[];
-      if (history !== undefined) {
-        for (const item of batch) {
-          if (item !== batch.at(-1)) {
-            log('info', 'superseded', { platform, conversationId, messageId: item.message.id });
+      let providerState: JsonValue | undefined;
+      let instructions: string | undefined;
+      try {
+        if (history !== undefined) {
+          for (const item of batch) {
+            if (item !== batch.at(-1)) {
+              log('info', 'superseded', { platform, conversationId, messageId: item.message.id });
+            }
+            await state.appendToList(
+              historyKey,
+              { role: 'user', content: item.message.text },
+              { maxLength: historyMax, ttlMs: historyTtlMs },
+            );
           }
-          await state.appendToList(
-            historyKey,
-            { role: 'user', content: item.message.text },
-            { maxLength: historyMax, ttlMs: historyTtlMs },
-          );
+          messages = await state.getList<ModelMessage>(historyKey);
+          providerState = await state.get(providerStateKey);
+        } else {
+          messages = [{ role: 'user', content: message.text }];
         }
-        messages = await state.getList<ModelMessage>(historyKey);
-      } else {
-        messages = [{ role: 'user', content: message.text }];
+        instructions =
+          typeof options.instructions === 'function'
+            ? await options.instructions(context)
+            : options.instructions;
+      } catch (error) {
+        // State or instructions failed: the user still hears back.
+        log('error', 'turn-failed', {
+          platform,
+          conversationId,
+          messageId: message.id,
+          error: describeError(error),
+        });
+        await postErrorMessage(adapter, message, error);
+        return;
       }
-      const providerState = history !== undefined ? await state.get(providerStateKey) : undefined;
-      const instructions =
-        typeof options.instructions === 'function'
-          ? await options.instructions(context)
-          : options.instructions;
 
       log('info', 'reply-started', { platform, conversationId, messageId: message.id });
       const result = await streamReply({
@@ -690,6 +704,15 @@ export function createBot(options: BotOptions): Bot {
         });
       }
     }
+    await postErrorMessage(adapter, message, error);
+  }
+
+  async function postErrorMessage(
+    adapter: ChatAdapter,
+    message: InboundMessage,
+    error: unknown,
+  ): Promise<void> {
+    const platform = adapter.platform;
     const userMessage = resolveErrorMessage(IMBridgeError.from(error), { message, platform });
     try {
       await adapter.postError(message.target, userMessage);
