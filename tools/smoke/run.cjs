@@ -1,10 +1,11 @@
 // CommonJS entry: `node tools/smoke/run.cjs` checks the `require` side of the exports map.
 const core = require('@imbridge/core');
 const testing = require('@imbridge/core/testing');
+const tencent = require('@imbridge/tencent-chat');
 
 const runtime = `node ${process.version}`;
 try {
-  for (const specifier of ['@imbridge/core', '@imbridge/core/testing']) {
+  for (const specifier of ['@imbridge/core', '@imbridge/core/testing', '@imbridge/tencent-chat']) {
     const resolved = require.resolve(specifier);
     if (!/[/\\]dist[/\\][^/\\]+\.cjs$/.test(resolved)) {
       throw new Error(`${specifier} resolved to ${resolved}, expected a built dist/*.cjs file`);
@@ -18,7 +19,10 @@ try {
   }
   // The same bot round trip as the ESM smoke, driven by the CJS builds.
   import('./smoke.mjs')
-    .then(({ botRoundTrip }) => botRoundTrip(core, testing))
+    .then(
+      async ({ botRoundTrip, tencentChecks }) =>
+        `${await botRoundTrip(core, testing)}, ${await tencentChecks(tencent)}`,
+    )
     .then(
       (summary) => console.log(`smoke ok: ${runtime} (cjs) core ${core.VERSION}, ${summary}`),
       fail,

@@ -1,5 +1,6 @@
 import { createBot, memoryState, VERSION } from '@imbridge/core';
 import * as testing from '@imbridge/core/testing';
+import * as tencent from '@imbridge/tencent-chat';
 
 /**
  * A bot round trip with the built runtime: a streamed reply, an interrupted one and an error.
@@ -89,5 +90,94 @@ export async function smoke() {
   }
 
   const bot = await botRoundTrip();
-  return `core ${VERSION}, ${bot}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
+  const im = await tencentChecks();
+  return `core ${VERSION}, ${bot}, ${im}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
+}
+
+/**
+ * Tencent Cloud Chat on this runtime: UserSig round trip against the published test inputs,
+ * the published callback Sign vector, and a signed webhook through the adapter.
+ * @returns {Promise<string>} a summary.
+ */
+export async function tencentChecks(im = tencent) {
+  const nowSeconds = 1700000000;
+  const userSig = await im.genUserSig({
+    sdkAppId: 1,
+    secretKey: '2',
+    userId: '3',
+    expiresInSeconds: 4,
+    nowSeconds,
+  });
+  const verified = await im.verifyUserSig({
+    userSig,
+    sdkAppId: 1,
+    secretKey: '2',
+    userId: '3',
+    nowSeconds,
+  });
+  if (!verified.valid)
+    throw new Error(`verifyUserSig rejected our own UserSig: ${verified.reason}`);
+  const expired = await im.verifyUserSig({
+    userSig,
+    sdkAppId: 1,
+    secretKey: '2',
+    nowSeconds: nowSeconds + 5,
+  });
+  if (expired.valid || expired.reason !== 'expired')
+    throw new Error('an expired UserSig was accepted');
+  const sign = await im.computeCallbackSign('xxxxyyyy', '1669872112');
+  if (sign !== '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061') {
+    throw new Error(`callback Sign vector mismatch: ${sign}`);
+  }
+  const adapter = im.createTencentChatAdapter({
+    sdkAppId: 1400000000,
+    secretKey: 'smoke-secret',
+    adminUserId: 'administrator',
+    callbackToken: 'smoke-token',
+    baseUrl: 'http://127.0.0.1:9',
+  });
+  const requestTime = Math.floor(Date.now() / 1000);
+  const query = new URLSearchParams({
+    SdkAppid: '1400000000',
+    CallbackCommand: 'Bot.OnC2CMessage',
+    contenttype: 'json',
+    Sign: await im.computeCallbackSign('smoke-token', requestTime),
+    RequestTime: String(requestTime),
+  });
+  const body = {
+    CallbackCommand: 'Bot.OnC2CMessage',
+    From_Account: 'alice',
+    To_Account: '@RBT#smoke',
+    MsgSeq: 1,
+    MsgRandom: 2,
+    MsgTime: requestTime,
+    MsgKey: `1_2_${requestTime}`,
+    MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hello' } }],
+  };
+  const received = await adapter.receive(
+    new Request(`http://bot.local/webhook?${query}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    }),
+  );
+  const event = received.events[0];
+  if (
+    received.response.status !== 200 ||
+    event?.type !== 'message' ||
+    event.message.text !== 'hello'
+  ) {
+    throw new Error(`the adapter did not accept a signed webhook (${received.response.status})`);
+  }
+  const forged = await adapter.receive(
+    new Request(
+      `http://bot.local/webhook?${query.toString().replace(/Sign=[0-9a-f]+/, `Sign=${'0'.repeat(64)}`)}`,
+      {
+        method: 'POST',
+        body: JSON.stringify(body),
+      },
+    ),
+  );
+  if (forged.response.status !== 401 || forged.events.length > 0)
+    throw new Error('a forged webhook was accepted');
+  return 'tencent usersig+sign+webhook ok';
 }

@@ -1,1 +1,139 @@
+/**
+ * `@imbridge/tencent-chat`: Tencent Cloud Chat for LLM bots — UserSig, a typed REST client,
+ * signed webhooks, the chatbot streaming custom-message protocol, and the `ChatAdapter` that
+ * plugs into `@imbridge/core`'s bot runtime.
+ *
+ * @example
+ * ```ts
+ * import { createBot } from '@imbridge/core';
+ * import { createTencentChatAdapter } from '@imbridge/tencent-chat';
+ * const adapter = createTencentChatAdapter({ sdkAppId, secretKey, adminUserId: 'administrator', callbackToken });
+ * const handler = createBot({ model }).webhook(adapter);
+ * ```
+ * @module
+ */
+
+export type {
+  TencentChatAdapter,
+  TencentChatAdapterOptions,
+  TencentStreamMode,
+} from './adapter/adapter.ts';
+export { createTencentChatAdapter } from './adapter/adapter.ts';
+export type {
+  ChatbotElementOptions,
+  ChatbotErrorPayload,
+  ChatbotInterruptPayload,
+  ChatbotPayload,
+  ChatbotSource,
+  ChatbotStreamPayload,
+  MsgKeyParts,
+} from './chatbot/payload.ts';
+export {
+  CHATBOT_PLUGIN_VERSION,
+  CHATBOT_SOURCE,
+  chatbotCustomElement,
+  chatbotPayloadBytes,
+  decodeChatbotPayload,
+  encodeChatbotPayload,
+  formatMsgKey,
+  parseMsgKey,
+} from './chatbot/payload.ts';
+export type {
+  AddFriendsOptions,
+  AddFriendsResult,
+  CreateRobotOptions,
+  DeleteRobotOptions,
+  ForbiddenCallback,
+  FriendToAdd,
+  ImportAccountOptions,
+  ListRobotsResult,
+  ModifyC2CMessageOptions,
+  ModifyGroupMessageOptions,
+  RecallGroupMessagesOptions,
+  RecallGroupMessagesResult,
+  SendC2CMessageOptions,
+  SendC2CMessageResult,
+  SendC2CStreamMessageOptions,
+  SendGroupMessageOptions,
+  SendGroupMessageResult,
+  SendGroupStreamMessageOptions,
+  SendRobotStreamMessageOptions,
+  SendStreamMessageResult,
+  TencentChatClient,
+  WithdrawC2CMessageOptions,
+} from './client/client.ts';
+export { createTencentChatClient } from './client/client.ts';
+export type { TencentErrorClass } from './client/errors.ts';
+export { classifyTencentError, USER_SIG_EXPIRED_CODE } from './client/errors.ts';
+export type {
+  CallOptions,
+  RetryOptions,
+  SecretInput,
+  TencentChatClientOptions,
+  TencentChatRegion,
+  TencentChatTransport,
+} from './client/transport.ts';
+export { createTencentChatTransport, TENCENT_CHAT_REGIONS } from './client/transport.ts';
+export type {
+  CustomElement,
+  MessageElement,
+  OtherElement,
+  StreamChunk,
+  StreamElement,
+  TextElement,
+  WireMessageElement,
+} from './messages/elements.ts';
+export { fromWireMessageBody, textOfElements, toWireMessageBody } from './messages/elements.ts';
+export type {
+  EncodePrivateMapKeyUserBufOptions,
+  GenPrivateMapKeyOptions,
+  GenUserSigOptions,
+  PrivateMapKeyUserBuf,
+  TRTCPrivilege,
+  VerifyUserSigFailure,
+  VerifyUserSigFailureReason,
+  VerifyUserSigOptions,
+  VerifyUserSigResult,
+  VerifyUserSigSuccess,
+} from './user-sig/user-sig.ts';
+export {
+  DEFAULT_USER_SIG_EXPIRES_IN_SECONDS,
+  decodePrivateMapKeyUserBuf,
+  encodePrivateMapKeyUserBuf,
+  genPrivateMapKey,
+  genUserSig,
+  TRTC_PRIVILEGES,
+  VERIFY_USER_SIG_FAILURE_REASONS,
+  verifyUserSig,
+} from './user-sig/user-sig.ts';
 export { VERSION } from './version.ts';
+export type {
+  ParseTencentWebhookOptions,
+  TencentBotC2CMessageWebhook,
+  TencentBotGroupMessageWebhook,
+  TencentC2CAfterSendWebhook,
+  TencentC2CMessageFields,
+  TencentGroupAfterSendWebhook,
+  TencentGroupMessageFields,
+  TencentUnknownWebhook,
+  TencentWebhook,
+  TencentWebhookBase,
+  TencentWebhookCommand,
+} from './webhooks/parse.ts';
+export {
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  parseTencentWebhook,
+  webhookAcknowledgement,
+  webhookRejection,
+} from './webhooks/parse.ts';
+export type {
+  CallbackSignCheck,
+  CallbackSignFailure,
+  VerifyCallbackSignOptions,
+} from './webhooks/sign.ts';
+export {
+  checkCallbackSign,
+  computeCallbackSign,
+  DEFAULT_CALLBACK_TOLERANCE_SECONDS,
+  verifyCallbackSign,
+} from './webhooks/sign.ts';

@@ -124,7 +124,7 @@ export function toWireMessageBody(elements: ReadonlyArray<MessageElement>): Wire
               : {}),
           },
         };
-      case 'other':
+      default:
         return {
           MsgType: element.messageType,
           MsgContent:

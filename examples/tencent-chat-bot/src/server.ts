@@ -1,0 +1,82 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import {
+  type Bot,
+  createBot,
+  type LanguageModel,
+  type Logger,
+  toNodeListener,
+} from '@imbridge/core';
+import { createTencentChatAdapter, type TencentChatAdapter } from '@imbridge/tencent-chat';
+import { type BotConfig, readConfig } from './config.ts';
+import { createOfflineModel } from './model.ts';
+
+/** A running bot server. */
+export interface BotServer {
+  /** The webhook URL to configure in the Tencent Cloud Chat console. */
+  webhookUrl: string;
+  bot: Bot;
+  adapter: TencentChatAdapter;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the webhook server: POST /tencent-chat/webhook receives Tencent Cloud Chat callbacks;
+ * GET /healthz answers 200.
+ */
+export async function startBotServer(options: {
+  config: BotConfig;
+  model: LanguageModel;
+  logger?: Logger;
+  host?: string;
+}): Promise<BotServer> {
+  const adapter = createTencentChatAdapter(options.config.adapter);
+  const bot = createBot({
+    model: options.model,
+    instructions:
+      'You are a helpful assistant in a Tencent Cloud Chat conversation. Answer briefly.',
+    concurrency: 'interrupt',
+    errorMessage: 'Sorry, I could not answer that. Please try again.',
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  const webhook = toNodeListener(bot.webhook(adapter));
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method === 'POST' && path === '/tencent-chat/webhook') {
+      void webhook(request, response);
+      return;
+    }
+    response.statusCode = path === '/healthz' ? 200 : 404;
+    response.end(path === '/healthz' ? 'ok' : 'not found');
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(options.config.port, options.host ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    webhookUrl: `http://${options.host ?? '127.0.0.1'}:${port}/tencent-chat/webhook`,
+    bot,
+    adapter,
+    server,
+    async close() {
+      await bot.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const config = readConfig();
+  const running = await startBotServer({
+    config,
+    model: createOfflineModel(),
+    host: process.env.HOST ?? '0.0.0.0',
+    logger: { log: (entry) => console.log(JSON.stringify(entry)) },
+  });
+  console.log(`Tencent Cloud Chat robot ${config.robotId} listening: ${running.webhookUrl}`);
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,86 @@
+/**
+ * Zod schemas of the Tencent Cloud Chat webhook bodies imbridge understands. Vendor field names
+ * live here and in the mappers of `parse.ts` only. Schemas are lenient on fields we do not use
+ * (unknown keys are ignored, optional ones may be `null`) and strict on the ones we do.
+ *
+ * @internal
+ */
+import { z } from 'zod';
+import { wireMessageElementSchema } from '../messages/elements.ts';
+
+/** Vendor `CallbackCommand` values with a typed result. */
+export const CALLBACK_COMMANDS = {
+  botC2CMessage: 'Bot.OnC2CMessage',
+  botGroupMessage: 'Bot.OnGroupMessage',
+  c2cAfterSend: 'C2C.CallbackAfterSendMsg',
+  groupAfterSend: 'Group.CallbackAfterSendMsg',
+} as const;
+
+const uint32 = z.number().int().min(0).max(4_294_967_295);
+const nonNegativeInteger = z.number().int().min(0);
+const optionalString = z.string().nullish();
+
+/** Any JSON object (unknown keys ignored); used to read `CallbackCommand` before dispatching. */
+export const webhookEnvelopeSchema = z.object({
+  CallbackCommand: z.string().min(1).nullish(),
+});
+
+/** `Bot.OnC2CMessage` and `C2C.CallbackAfterSendMsg` share this field table. */
+export const c2cMessageCallbackSchema = z.object({
+  From_Account: z.string(),
+  To_Account: z.string(),
+  MsgSeq: uint32,
+  MsgRandom: uint32,
+  MsgTime: uint32,
+  MsgKey: z.string().min(1).nullish(),
+  MsgId: optionalString,
+  OnlineOnlyFlag: z.number().int().nullish(),
+  SendMsgResult: z.number().int().nullish(),
+  ErrorInfo: optionalString,
+  UnreadMsgNum: z.number().int().nullish(),
+  MsgBody: z.array(wireMessageElementSchema),
+  CloudCustomData: optionalString,
+  EventTime: nonNegativeInteger.nullish(),
+});
+
+const groupMessageCallbackFields = {
+  GroupId: z.string().min(1),
+  Type: z.string(),
+  From_Account: z.string(),
+  Operator_Account: optionalString,
+  Random: uint32,
+  MsgSeq: uint32,
+  MsgTime: uint32,
+  MsgId: optionalString,
+  OnlineOnlyFlag: z.number().int().nullish(),
+  MsgBody: z.array(wireMessageElementSchema),
+  CloudCustomData: optionalString,
+  EventTime: nonNegativeInteger.nullish(),
+  TopicId: optionalString,
+};
+
+/** `Bot.OnGroupMessage`: a robot was @-mentioned in a group. */
+export const botGroupMessageCallbackSchema = z.object({
+  ...groupMessageCallbackFields,
+  AtRobots_Account: z.array(z.string()).nullish(),
+});
+
+/** `Group.CallbackAfterSendMsg`: any group message was sent. */
+export const groupAfterSendCallbackSchema = z.object({
+  ...groupMessageCallbackFields,
+  GroupAtInfo: z
+    .array(
+      z.object({
+        GroupAtAllFlag: z.number().int().nullish(),
+        GroupAt_Account: optionalString,
+      }),
+    )
+    .nullish(),
+});
+
+/** Parsed `Bot.OnC2CMessage` / `C2C.CallbackAfterSendMsg` body. */
+export type C2CMessageCallback = z.infer<typeof c2cMessageCallbackSchema>;
+/** Parsed `Bot.OnGroupMessage` body. */
+export type BotGroupMessageCallback = z.infer<typeof botGroupMessageCallbackSchema>;
+/** Parsed `Group.CallbackAfterSendMsg` body. */
+export type GroupAfterSendCallback = z.infer<typeof groupAfterSendCallbackSchema>;
