@@ -19,8 +19,10 @@ export interface ClientView {
   text: string;
   /** For robot stream messages: marked finished (`isFinished: 1`). */
   finished?: boolean;
-  /** Robot message key. */
+  /** Robot message key (C2C). */
   msgKey?: string;
+  /** Robot message id (unique per message, C2C and group). */
+  messageId?: string;
   /** Version number of the robot message (1 = first send, then each modification). */
   version?: number;
   /** Conversation label, e.g. `alice ↔ @RBT#assistant` or `group @TGS#demo`. */
@@ -88,7 +90,7 @@ export async function runTencentDemo(
   chat.setCallbackUrl(server.webhookUrl);
 
   // Watch the robot's messages as a client would be notified of them (new message, modified).
-  const seenVersions = new Map<LocalMessage, number>();
+  const seenVersions = new Map<string, number>();
   const label = (message: LocalMessage): string =>
     message.conversation.type === 'group'
       ? `group ${message.conversation.groupId}`
@@ -96,17 +98,18 @@ export async function runTencentDemo(
   const poll = (): void => {
     for (const message of chat.messages) {
       if (message.from !== robotId) continue;
-      const seen = seenVersions.get(message) ?? 0;
+      const seen = seenVersions.get(message.msgId) ?? 0;
       for (let index = seen; index < message.versions.length; index += 1) {
         emit({
           from: 'robot',
           ...view(message.versions[index] ?? []),
           ...(message.msgKey !== undefined ? { msgKey: message.msgKey } : {}),
+          messageId: message.msgId,
           version: index + 1,
           conversation: label(message),
         });
       }
-      seenVersions.set(message, message.versions.length);
+      seenVersions.set(message.msgId, message.versions.length);
     }
   };
   const watcher = setInterval(poll, 10);

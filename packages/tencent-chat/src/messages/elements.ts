@@ -137,7 +137,7 @@ export function toWireMessageBody(elements: ReadonlyArray<MessageElement>): Wire
 }
 
 /**
- * Converts a vendor `MsgBody` (already shape-checked with {@link wireMessageElementSchema}) to
+ * Converts a vendor `MsgBody` (already shape-checked with the lenient `MsgBody` item schema) to
  * imbridge elements. Unknown or malformed elements become `other`, never a throw.
  */
 export function fromWireMessageBody(

@@ -10,6 +10,7 @@ import {
   type VerifyUserSigResult,
   verifyUserSigWith,
 } from './user-sig-core.ts';
+import { zlibInflate } from './zlib-inflate.ts';
 
 export type {
   EncodePrivateMapKeyUserBufOptions,
@@ -46,48 +47,12 @@ function sign(secretKey: string, content: Uint8Array): string {
   return encodeBase64(signatureBytes, STANDARD_BASE64);
 }
 
-async function inflate(
-  bytes: Uint8Array<ArrayBuffer>,
-  maxBytes: number,
-): Promise<Uint8Array | undefined> {
-  const stream = new DecompressionStream('deflate');
-  const writer = stream.writable.getWriter();
-  const reader = stream.readable.getReader();
-  // Errors surface through the reader; these promises only need a handler.
-  writer.write(bytes).catch(() => undefined);
-  writer.close().catch(() => undefined);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return undefined;
-  }
-  if (chunks.length === 1) return chunks[0];
-  const output = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    output.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return output;
-}
-
 /**
- * Web platform primitives: a synchronous HMAC-SHA256 in TypeScript (pad states cached per secret
- * key; Web Crypto's asynchronous HMAC costs ~100 µs per call on Node 20) and
- * `DecompressionStream` for verification.
+ * The primitives every runtime uses, all synchronous TypeScript: HMAC-SHA256 (pad states cached
+ * per secret key; Web Crypto's asynchronous HMAC costs ~100 µs per call on Node 20, more than the
+ * whole UserSig) and a capped zlib decoder for verification.
  */
-const WEB_PLATFORM: UserSigPlatform = { sign, inflate };
+const PLATFORM: UserSigPlatform = { sign, inflate: zlibInflate };
 
 /**
  * Issues a Tencent Cloud Chat / TRTC UserSig (TLS sig v2): HMAC-SHA256 over the identifier,
@@ -119,7 +84,7 @@ const WEB_PLATFORM: UserSigPlatform = { sign, inflate };
  * @see https://www.tencentcloud.com/document/product/1047/34385
  */
 export function genUserSig(options: GenUserSigOptions): Promise<string> {
-  return genUserSigWith(WEB_PLATFORM, options);
+  return genUserSigWith(PLATFORM, options);
 }
 
 /**
@@ -146,7 +111,7 @@ export function genUserSig(options: GenUserSigOptions): Promise<string> {
  * @see https://www.tencentcloud.com/document/product/1047/34385
  */
 export function verifyUserSig(options: VerifyUserSigOptions): Promise<VerifyUserSigResult> {
-  return verifyUserSigWith(WEB_PLATFORM, options);
+  return verifyUserSigWith(PLATFORM, options);
 }
 
 /**
@@ -169,5 +134,5 @@ export function verifyUserSig(options: VerifyUserSigOptions): Promise<VerifyUser
  * @see https://trtc.io/document/35157
  */
 export function genPrivateMapKey(options: GenPrivateMapKeyOptions): Promise<string> {
-  return genPrivateMapKeyWith(WEB_PLATFORM, options);
+  return genPrivateMapKeyWith(PLATFORM, options);
 }
