@@ -59,7 +59,7 @@ async function start(
   });
   const model = createScriptedModel({
     scripts: options.scripts ?? [
-      { steps: textSteps('Hello from the robot, streaming in pieces.', { delayMs: 3 }) },
+      { steps: textSteps('Hello from the robot, streaming in pieces.', { delayMs: 15 }) },
     ],
   });
   const logs: LogEntry[] = [];

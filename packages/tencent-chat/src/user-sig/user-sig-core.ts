@@ -1,5 +1,4 @@
 import { ValidationError } from '@imbridge/core';
-import { z } from 'zod';
 import { decodeBase64, encodeBase64, STANDARD_BASE64, USER_SIG_BASE64 } from './base64.ts';
 import { encodePrivateMapKeyUserBuf } from './user-buf.ts';
 import {
@@ -158,15 +157,46 @@ export function buildContentToBeSigned(
   return userBufBase64 === undefined ? content : `${content}TLS.userbuf:${userBufBase64}\n`;
 }
 
-const sigDocSchema = z.object({
-  'TLS.ver': z.literal('2.0'),
-  'TLS.identifier': z.string(),
-  'TLS.sdkappid': z.int().min(0),
-  'TLS.time': z.int().min(0),
-  'TLS.expire': z.int().min(0),
-  'TLS.userbuf': z.string().optional(),
-  'TLS.sig': z.string(),
-});
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * Checks the decoded UserSig document by hand: seven fields, so the UserSig path (and the
+ * `./user-sig` entry) needs no schema library and loads fast.
+ */
+function readSigDoc(json: unknown):
+  | {
+      identifier: string;
+      sdkAppId: number;
+      time: number;
+      expire: number;
+      userBuf: string | undefined;
+      sig: string;
+    }
+  | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const doc = json as Record<string, unknown>;
+  const userBuf = doc['TLS.userbuf'];
+  if (
+    doc['TLS.ver'] !== '2.0' ||
+    typeof doc['TLS.identifier'] !== 'string' ||
+    !isCount(doc['TLS.sdkappid']) ||
+    !isCount(doc['TLS.time']) ||
+    !isCount(doc['TLS.expire']) ||
+    (userBuf !== undefined && typeof userBuf !== 'string') ||
+    typeof doc['TLS.sig'] !== 'string'
+  ) {
+    return undefined;
+  }
+  return {
+    identifier: doc['TLS.identifier'],
+    sdkAppId: doc['TLS.sdkappid'],
+    time: doc['TLS.time'],
+    expire: doc['TLS.expire'],
+    userBuf,
+    sig: doc['TLS.sig'],
+  };
+}
 
 /** The decoded document inside a UserSig, in our names. */
 export interface SigDoc {
@@ -209,23 +239,22 @@ export function parseSigDoc(compressed: Uint8Array, inflated: Uint8Array): SigDo
   } catch {
     return undefined;
   }
-  const parsed = sigDocSchema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const doc = parsed.data;
-  const userBufBase64 = doc['TLS.userbuf'];
+  const doc = readSigDoc(json);
+  if (doc === undefined) return undefined;
+  const userBufBase64 = doc.userBuf;
   let userBuf: Uint8Array | undefined;
   if (userBufBase64 !== undefined) {
     userBuf = decodeBase64(userBufBase64, STANDARD_BASE64);
     if (userBuf === undefined) return undefined;
   }
   return {
-    userId: doc['TLS.identifier'],
-    sdkAppId: doc['TLS.sdkappid'],
-    timeSeconds: doc['TLS.time'],
-    expiresInSeconds: doc['TLS.expire'],
+    userId: doc.identifier,
+    sdkAppId: doc.sdkAppId,
+    timeSeconds: doc.time,
+    expiresInSeconds: doc.expire,
     userBufBase64,
     userBuf,
-    sig: doc['TLS.sig'],
+    sig: doc.sig,
   };
 }
 

@@ -1,5 +1,5 @@
+import { hmacSha256, hmacSha256KeyForSecret, SHA256_DIGEST_BYTES } from '../crypto/sha256.ts';
 import { encodeBase64, STANDARD_BASE64 } from './base64.ts';
-import { hmacSha256, hmacSha256KeyForSecret, SHA256_DIGEST_BYTES } from './sha256.ts';
 import {
   type GenPrivateMapKeyOptions,
   type GenUserSigOptions,
