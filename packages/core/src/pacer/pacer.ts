@@ -54,7 +54,10 @@ export class ReplyPacer {
   private finishing = false;
   private readonly flushCallback = (): void => {
     this.timer = undefined;
-    this.flush();
+    if (this.finishing) return;
+    // Timers can fire a little early by the wall clock (libuv measures from a cached loop time):
+    // schedule() re-checks and waits out any remainder, so the interval holds strictly.
+    this.schedule();
   };
   /** Platform calls delivered (intermediate updates and the final one). */
   callCount = 0;
@@ -146,8 +149,11 @@ export class ReplyPacer {
     if (this.inFlight !== undefined) await this.inFlight;
     const retries = this.options.finalRetries ?? 5;
     for (let attempt = 0; ; attempt += 1) {
-      const waitMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs) - Date.now();
-      if (waitMs > 0) await sleep(waitMs);
+      for (;;) {
+        const waitMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs) - Date.now();
+        if (waitMs <= 0) break;
+        await sleep(waitMs);
+      }
       const wait = this.options.bucket?.take();
       if (wait !== undefined) await wait;
       try {
