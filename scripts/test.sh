@@ -11,6 +11,7 @@ step() { printf '\n== %s\n' "$1"; }
 
 step 'lint (biome ci)'
 pnpm exec biome ci --colors=off .
+pnpm exec changeset status >/dev/null  # every changeset parses
 
 step 'type check'
 pnpm exec turbo run typecheck --output-logs=errors-only
