@@ -16,7 +16,7 @@ import { adler32, zlibDeflate } from './zlib-deflate.ts';
 
 /** Default UserSig validity: 180 days, as in the official examples. */
 export const DEFAULT_USER_SIG_EXPIRES_IN_SECONDS = 86_400 * 180;
-/** Longest UserSig text {@link verifyUserSigWith} decodes; longer input is `malformed`. */
+/** Longest UserSig text `verifyUserSig` decodes; longer input is `malformed`. */
 export const MAX_USER_SIG_LENGTH = 16_384;
 /** Most bytes the zlib stream may inflate to; more is `malformed` (zip bomb guard). */
 export const MAX_INFLATED_BYTES = 65_536;
