@@ -7,7 +7,7 @@ import {
 } from '@imbridge/core';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyUserSig } from '../user-sig/user-sig.ts';
 import { createTencentChatClient } from './client.ts';
 
@@ -121,6 +121,39 @@ describe('createTencentChatClient', () => {
       const sigs = new Set(seen.map((call) => call.url.searchParams.get('usersig')));
       expect(seen).toHaveLength(3);
       expect(sigs.size).toBe(1);
+    });
+
+    it('renews the admin UserSig shortly before it expires', async () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 10, 21, 12, 0, 0) });
+      try {
+        const seen = route(PRIMARY, 'openim_robot_http_svc/get_all_robots', [
+          () => ok({ Robot_Account: [] }),
+        ]);
+        const api = client({ userSigExpiresInSeconds: 3600 });
+        await api.listRobots();
+        vi.setSystemTime(Date.now() + 3000 * 1000);
+        await api.listRobots();
+        vi.setSystemTime(Date.now() + 400 * 1000); // within 5 minutes of expiry
+        await api.listRobots();
+        const sigs = seen.map((call) => call.url.searchParams.get('usersig'));
+        expect(sigs[0]).toBe(sigs[1]);
+        expect(sigs[2]).not.toBe(sigs[1]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('never puts the UserSig in an error, even when the vendor echoes it', async () => {
+      server.use(
+        http.post(`${PRIMARY}/v4/openim_robot_http_svc/get_all_robots`, ({ request }) =>
+          fail(70009, `bad usersig ${new URL(request.url).searchParams.get('usersig')}`),
+        ),
+      );
+      const error = await client({ retry: false })
+        .listRobots()
+        .catch((caught: unknown) => caught);
+      expect((error as Error).message).toContain('bad usersig …');
+      expect((error as Error).message).not.toMatch(/eF4|eJ/);
     });
 
     it('resolves the secret key from a function', async () => {

@@ -298,8 +298,10 @@ export function createTencentChatTransport(
     const code = envelope.data.ErrorCode ?? 0;
     if (envelope.data.ActionStatus !== 'OK' || code !== 0) {
       const { kind, retryable } = classifyTencentError(code);
+      // Vendor text is shown as is, minus the UserSig should it ever be echoed back.
+      const info = (envelope.data.ErrorInfo ?? 'no error info').split(userSig).join('…');
       throw new APICallError({
-        message: `Tencent Chat ${api} failed: ${envelope.data.ErrorInfo ?? 'no error info'} (code ${code})`,
+        message: `Tencent Chat ${api} failed: ${info} (code ${code})`,
         provider: PROVIDER,
         statusCode: response.status,
         providerCode: code,
