@@ -13,6 +13,7 @@ async function serve(listener: ReturnType<typeof toNodeListener>): Promise<strin
 }
 
 afterEach(async () => {
+  server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
   server = undefined;
 });
@@ -61,6 +62,70 @@ describe('toNodeListener', () => {
     const response = await fetch(url, { method: 'POST', body: 'x'.repeat(100) });
     expect(response.status).toBe(413);
     expect(called).toBe(false);
+  });
+
+  it('streams the response body as it is produced (server-sent events)', async () => {
+    let release: (() => void) | undefined;
+    const url = await serve(
+      toNodeListener(async () => {
+        const encoder = new TextEncoder();
+        const body = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(encoder.encode('data: first\n\n'));
+            await new Promise<void>((resolve) => {
+              release = resolve;
+            });
+            controller.enqueue(encoder.encode('data: second\n\n'));
+            controller.close();
+          },
+        });
+        return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      }),
+    );
+    const response = await fetch(url, { method: 'POST', body: '{}' });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    // The first event arrives while the handler still holds the second one back.
+    const first = await reader.read();
+    expect(decoder.decode(first.value)).toBe('data: first\n\n');
+    release?.();
+    let rest = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += decoder.decode(value);
+    }
+    expect(rest).toBe('data: second\n\n');
+  });
+
+  it('aborts the request signal and cancels the body when the client disconnects', async () => {
+    let signalAborted: Promise<void> | undefined;
+    let cancelled: () => void = () => undefined;
+    const bodyCancelled = new Promise<void>((resolve) => {
+      cancelled = resolve;
+    });
+    const url = await serve(
+      toNodeListener(async (request) => {
+        signalAborted = new Promise<void>((resolve) =>
+          request.signal.addEventListener('abort', () => resolve()),
+        );
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('data: tick\n\n'));
+          },
+          cancel() {
+            cancelled();
+          },
+        });
+        return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      }),
+    );
+    const client = new AbortController();
+    const response = await fetch(url, { method: 'POST', body: '{}', signal: client.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    client.abort();
+    await expect(Promise.all([signalAborted, bodyCancelled])).resolves.toBeDefined();
   });
 
   it('answers 500 without leaking the error when the handler throws', async () => {

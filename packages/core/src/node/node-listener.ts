@@ -16,10 +16,16 @@ export interface NodeServerResponse {
   statusCode: number;
   /** Sets a response header. */
   setHeader(name: string, value: string | string[]): unknown;
-  /** Sends the body and ends the response. */
+  /** Sends headers (first call) and a piece of the body; false asks the writer to wait for `drain`. */
+  write(chunk: Uint8Array): boolean;
+  /** Sends the rest of the body and ends the response. */
   end(chunk?: Uint8Array | string): unknown;
+  /** Listens for `close` (the client went away or the response ended) and `drain`. */
+  once(event: 'close' | 'drain', listener: () => void): unknown;
   /** True once headers went out. */
   headersSent?: boolean;
+  /** True once `end()` was called. */
+  writableEnded?: boolean;
 }
 
 /** Options of {@link toNodeListener}. */
@@ -33,8 +39,10 @@ export interface NodeListenerOptions {
 }
 
 /**
- * Adapts a Web-standard webhook handler to Node's `http.createServer` (and Express) listener
- * signature. Reads the body with a size cap, converts headers, and writes the `Response` back.
+ * Adapts a Web-standard handler to Node's `http.createServer` (and Express) listener signature.
+ * Reads the body with a size cap, converts headers, and streams the `Response` back as it is
+ * produced (server-sent events included, with back-pressure). When the client disconnects, the
+ * `Request`'s `signal` aborts and the response body is cancelled, so work stops.
  * Imports no `node:` module, so it also bundles for edge runtimes.
  *
  * @example
@@ -84,18 +92,45 @@ export function toNodeListener(
           offset += chunk.byteLength;
         }
       }
+      const disconnected = new AbortController();
+      outgoing.once('close', () => {
+        if (outgoing.writableEnded !== true) disconnected.abort();
+      });
       const request = new Request(new URL(incoming.url ?? '/', baseUrl), {
         method,
         headers,
+        signal: disconnected.signal,
         ...(body !== undefined ? { body } : {}),
       });
       const response = await handler(request, options.context);
-      const payload = new Uint8Array(await response.arrayBuffer());
       outgoing.statusCode = response.status;
       response.headers.forEach((value, name) => {
         outgoing.setHeader(name, value);
       });
-      outgoing.end(payload);
+      if (response.body === null) {
+        outgoing.end();
+        return;
+      }
+      const reader = response.body.getReader();
+      const stop = (): void => {
+        void reader.cancel().catch(() => undefined);
+      };
+      disconnected.signal.addEventListener('abort', stop, { once: true });
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done || disconnected.signal.aborted) break;
+          if (!outgoing.write(value)) {
+            await new Promise<void>((resolve) => {
+              outgoing.once('drain', resolve);
+              outgoing.once('close', resolve);
+            });
+          }
+        }
+      } finally {
+        disconnected.signal.removeEventListener('abort', stop);
+      }
+      if (!disconnected.signal.aborted) outgoing.end();
     } catch {
       if (!outgoing.headersSent) {
         write(outgoing, new Response('{"error":"internal error"}', { status: 500 }), encoder);
