@@ -1,0 +1,71 @@
+import { AbortedError, isAbortError, isRetryableError, type ModelEvent } from '@imbridge/core';
+import type { ModelRetryOptions } from './http.ts';
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortedError({ message: 'Model call aborted', cause: signal.reason }));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortedError({ message: 'Model call aborted', cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The back-off before retry number `attempt` (0-based), honouring a server's `retryAfterMs`. */
+export function retryDelayMs(attempt: number, error: unknown, options: ModelRetryOptions): number {
+  const maxDelayMs = options.maxDelayMs ?? 60_000;
+  const retryAfter = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  if (typeof retryAfter === 'number' && retryAfter >= 0) return Math.min(retryAfter, maxDelayMs);
+  const base = (options.initialDelayMs ?? 1000) * 2 ** attempt;
+  return Math.min(maxDelayMs, Math.round(base * (0.8 + Math.random() * 0.4)));
+}
+
+/**
+ * Runs `attempt` and yields its events. A failure (thrown, or an `error` event) that happens
+ * before the first content event is retried when `retryable`, with exponential back-off and
+ * jitter honouring `retryAfterMs`; after the first content event, failures are reported as an
+ * `error` event and never retried (the text already reached the consumer). Aborts end the
+ * iteration with an `AbortedError`.
+ */
+export async function* withRetriesBeforeFirstToken(
+  attempt: (attemptIndex: number) => AsyncIterable<ModelEvent>,
+  options: { retry: ModelRetryOptions | false | undefined; signal: AbortSignal | undefined },
+): AsyncGenerator<ModelEvent> {
+  const retry = options.retry === false ? { maxRetries: 0 } : (options.retry ?? {});
+  const maxRetries = retry.maxRetries ?? 2;
+  for (let attemptIndex = 0; ; attemptIndex += 1) {
+    let produced = false;
+    let failure: unknown;
+    try {
+      for await (const event of attempt(attemptIndex)) {
+        if (event.type === 'error') {
+          failure = event.error;
+          break;
+        }
+        if (event.type !== 'finish') produced = true;
+        yield event;
+      }
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === undefined) return;
+    if (isAbortError(failure) || options.signal?.aborted) {
+      throw isAbortError(failure)
+        ? failure
+        : new AbortedError({ message: 'Model call aborted', cause: options.signal?.reason });
+    }
+    if (produced || attemptIndex >= maxRetries || !isRetryableError(failure)) {
+      yield { type: 'error', error: failure };
+      return;
+    }
+    await sleep(retryDelayMs(attemptIndex, failure, retry), options.signal);
+  }
+}

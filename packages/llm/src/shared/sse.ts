@@ -1,0 +1,130 @@
+import { AbortedError, APICallError, TimeoutError } from '@imbridge/core';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+
+/** One server-sent event. */
+export interface SSEEvent {
+  /** The `event:` field, when the server sent one. */
+  event: string | undefined;
+  /** The `data:` payload (lines joined with `\n`). */
+  data: string;
+}
+
+/** Options of {@link readServerSentEvents}. */
+export interface ReadSSEOptions {
+  /** Vendor id for errors. */
+  provider: string;
+  /** Cancels reading: the body is cancelled and iteration ends with an `AbortedError`. */
+  signal: AbortSignal | undefined;
+  /** Longest wait for the first event, in milliseconds. */
+  firstEventTimeoutMs: number;
+  /** Longest silence between events (comments and keep-alives count as activity). */
+  idleTimeoutMs: number;
+  /** Largest single event, in characters. @default 1_048_576 */
+  maxEventSize?: number;
+}
+
+const decoderOptions = { stream: true } as const;
+
+/**
+ * Reads a `text/event-stream` body with eventsource-parser and yields its events. Stops at once
+ * when the signal fires (cancelling the body, so the HTTP request is torn down), and throws a
+ * retryable `TimeoutError` when the server goes silent (`phase: 'first-token'` or `'stall'`). A
+ * body that ends mid-event simply ends; malformed lines are skipped.
+ */
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+  options: ReadSSEOptions,
+): AsyncGenerator<SSEEvent> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const queue: SSEEvent[] = [];
+  let tooLarge = false;
+  const parser = createParser({
+    onEvent: (message: EventSourceMessage) => {
+      queue.push({ event: message.event, data: message.data });
+    },
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') tooLarge = true;
+    },
+    maxBufferSize: options.maxEventSize ?? 1_048_576,
+  });
+  const signal = options.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut: 'first-token' | 'stall' | undefined;
+  let sawEvent = false;
+  const arm = (): void => {
+    clearTimeout(timer);
+    const phase = sawEvent ? 'stall' : 'first-token';
+    const limit = sawEvent ? options.idleTimeoutMs : options.firstEventTimeoutMs;
+    timer = setTimeout(() => {
+      timedOut = phase;
+      void reader.cancel().catch(() => undefined);
+    }, limit);
+  };
+  const onAbort = (): void => {
+    void reader.cancel().catch(() => undefined);
+  };
+  if (signal?.aborted) {
+    void reader.cancel().catch(() => undefined);
+    throw new AbortedError({ message: `${options.provider} stream aborted`, cause: signal.reason });
+  }
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      // Only the server's silence counts: armed while waiting for bytes, not while the consumer works.
+      arm();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (signal?.aborted) break;
+        if (timedOut !== undefined) break;
+        throw new APICallError({
+          message: `${options.provider} stream broke off`,
+          provider: options.provider,
+          kind: 'network',
+          retryable: true,
+          cause: error,
+        });
+      }
+      if (signal?.aborted || timedOut !== undefined) break;
+      if (chunk.done) {
+        parser.feed(decoder.decode());
+        // A last event without its blank line is still delivered.
+        parser.feed('\n\n');
+        while (queue.length > 0) yield queue.shift() as SSEEvent;
+        return;
+      }
+      clearTimeout(timer);
+      parser.feed(decoder.decode(chunk.value, decoderOptions));
+      if (queue.length > 0) sawEvent = true;
+      if (tooLarge) {
+        throw new APICallError({
+          message: `${options.provider} sent an event larger than the limit`,
+          provider: options.provider,
+          kind: 'server',
+          retryable: false,
+        });
+      }
+      while (queue.length > 0) {
+        yield queue.shift() as SSEEvent;
+        if (signal?.aborted) break;
+      }
+    }
+    if (signal?.aborted)
+      throw new AbortedError({
+        message: `${options.provider} stream aborted`,
+        cause: signal.reason,
+      });
+    const limit = timedOut === 'stall' ? options.idleTimeoutMs : options.firstEventTimeoutMs;
+    throw new TimeoutError({
+      message: `${options.provider} sent nothing for ${limit} ms`,
+      timeoutMs: limit,
+      phase: timedOut ?? 'stall',
+    });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    reader.releaseLock?.();
+  }
+}
