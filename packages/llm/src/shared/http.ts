@@ -99,6 +99,17 @@ export function describeErrorBody(text: string): { message?: string; code?: stri
   }
   if (typeof json !== 'object' || json === null) return {};
   const record = json as Record<string, unknown>;
+  // MiniMax: { base_resp: { status_code, status_msg } }.
+  const baseResp = record.base_resp;
+  if (typeof baseResp === 'object' && baseResp !== null) {
+    const { status_code: statusCode, status_msg: statusMessage } = baseResp as Record<string, unknown>;
+    if (typeof statusCode === 'number' && statusCode !== 0) {
+      return {
+        code: String(statusCode),
+        ...(typeof statusMessage === 'string' ? { message: statusMessage.slice(0, 300) } : {}),
+      };
+    }
+  }
   const nested =
     typeof record.error === 'object' && record.error !== null
       ? (record.error as Record<string, unknown>)
@@ -144,7 +155,9 @@ export interface PostJsonOptions {
 }
 
 /**
- * POSTs JSON and returns the response once its headers arrived with a 2xx status. Non-2xx become
+ * POSTs JSON and returns the response once its headers arrived with a 2xx status (read the body
+ * with `readServerSentEvents` or watch the signal yourself: aborts after this point are not
+ * forwarded). Non-2xx become
  * `APICallError` (kind from the status or the vendor code, `retryAfterMs` from the headers);
  * unreachable hosts `NetworkError`; a slow server `TimeoutError`; a fired signal `AbortedError`.
  * Secrets never appear in the errors.
@@ -186,9 +199,10 @@ export async function postJson(options: PostJsonOptions): Promise<Response> {
   } finally {
     clearTimeout(timer);
   }
-  // The body streams under the same controller: the listener stays so an abort reaches it.
-  if (response.ok) return response;
+  // From here the body's reader handles aborts (cancelling it closes the connection), so the
+  // forwarding listener goes: long-lived signals do not collect listeners.
   outer?.removeEventListener('abort', onAbort);
+  if (response.ok) return response;
   let text = '';
   try {
     text = await response.text();

@@ -99,6 +99,16 @@ describe('readServerSentEvents', () => {
     expect(slow.wasCancelled()).toBe(true);
   });
 
+  it('cancels the body when the consumer stops early, freeing the connection', async () => {
+    const open = body(['data: one\n\n', 'data: two\n\n'], 50);
+    for await (const event of readServerSentEvents(open.stream, timeouts)) {
+      expect(event.data).toBe('one');
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(open.wasCancelled()).toBe(true);
+  });
+
   it('rejects an event larger than the limit', async () => {
     const { stream } = body([`data: ${'x'.repeat(5000)}`, '\n\n']);
     const { error } = await collect(

@@ -52,6 +52,7 @@ export async function* readServerSentEvents(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut: 'first-token' | 'stall' | undefined;
   let sawEvent = false;
+  let finished = false;
   const arm = (): void => {
     clearTimeout(timer);
     const phase = sawEvent ? 'stall' : 'first-token';
@@ -89,6 +90,7 @@ export async function* readServerSentEvents(
       }
       if (signal?.aborted || timedOut !== undefined) break;
       if (chunk.done) {
+        finished = true;
         parser.feed(decoder.decode());
         // A last event without its blank line is still delivered.
         parser.feed('\n\n');
@@ -125,6 +127,8 @@ export async function* readServerSentEvents(
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-    reader.releaseLock?.();
+    // The consumer may stop early (return/throw): close the body so the connection is freed.
+    if (!finished) void reader.cancel().catch(() => undefined);
+    reader.releaseLock();
   }
 }
