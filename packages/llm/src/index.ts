@@ -7,6 +7,16 @@
  * @module
  */
 
+export type { DifyApp, DifyOptions, DifyProviderState, DifyResponseMode } from './dify/dify.ts';
+export { createDify, DIFY_APPS } from './dify/dify.ts';
+export type { MiniMaxOptions, MiniMaxStatusClass } from './minimax/minimax.ts';
+export {
+  classifyMiniMaxStatus,
+  createMiniMax,
+  MINIMAX_BASE_URL,
+  MINIMAX_CHINA_BASE_URL,
+  MINIMAX_PROVIDER,
+} from './minimax/minimax.ts';
 export type {
   AuthenticateContext,
   AuthenticateResult,

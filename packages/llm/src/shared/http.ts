@@ -102,7 +102,10 @@ export function describeErrorBody(text: string): { message?: string; code?: stri
   // MiniMax: { base_resp: { status_code, status_msg } }.
   const baseResp = record.base_resp;
   if (typeof baseResp === 'object' && baseResp !== null) {
-    const { status_code: statusCode, status_msg: statusMessage } = baseResp as Record<string, unknown>;
+    const { status_code: statusCode, status_msg: statusMessage } = baseResp as Record<
+      string,
+      unknown
+    >;
     if (typeof statusCode === 'number' && statusCode !== 0) {
       return {
         code: String(statusCode),
@@ -151,7 +154,10 @@ export interface PostJsonOptions {
   /** Secrets to keep out of errors (API keys). */
   secrets: ReadonlyArray<string | undefined>;
   /** Maps a vendor error code to a kind, when the vendor has its own codes. */
-  classify?: (code: string | undefined, status: number) => APIErrorKind | undefined;
+  classify?: (
+    code: string | undefined,
+    status: number,
+  ) => APIErrorKind | { kind: APIErrorKind; retryable: boolean } | undefined;
 }
 
 /**
@@ -210,14 +216,18 @@ export async function postJson(options: PostJsonOptions): Promise<Response> {
     // An unreadable error body still yields a status-based error.
   }
   const described = describeErrorBody(redact(text, options.secrets));
+  const classified = options.classify?.(described.code, response.status);
   const kind =
-    options.classify?.(described.code, response.status) ?? kindForStatus(response.status);
+    typeof classified === 'object'
+      ? classified.kind
+      : (classified ?? kindForStatus(response.status));
   const retryAfterMs = parseRetryAfter(response.headers);
   throw new APICallError({
     message: `${options.provider} answered HTTP ${response.status}${described.message ? `: ${described.message}` : ''}`,
     provider: options.provider,
     statusCode: response.status,
     kind,
+    ...(typeof classified === 'object' ? { retryable: classified.retryable } : {}),
     ...(described.code !== undefined ? { providerCode: described.code } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     ...(response.headers.get('x-request-id') !== null
@@ -233,12 +243,15 @@ export function toModelError(
   secrets: ReadonlyArray<string | undefined>,
 ): IMBridgeError {
   if (IMBridgeError.isInstance(error)) return error;
-  const message = error instanceof Error ? redact(error.message, secrets) : 'unexpected error';
+  const message =
+    error instanceof Error
+      ? redact(`${error.name}: ${error.message}`, secrets)
+      : 'unexpected error';
+  // No `cause`: the original may hold secrets that `inspect` would print.
   return new APICallError({
     message: `${provider}: ${message}`,
     provider,
     kind: 'unknown',
     retryable: false,
-    cause: error,
   });
 }

@@ -81,11 +81,11 @@ export async function* readServerSentEvents(
         if (signal?.aborted) break;
         if (timedOut !== undefined) break;
         throw new APICallError({
-          message: `${options.provider} stream broke off`,
+          // No `cause`: keep what the transport attached (URLs, headers) out of inspect output.
+          message: `${options.provider} stream broke off (${error instanceof Error ? error.name : 'read error'})`,
           provider: options.provider,
           kind: 'network',
           retryable: true,
-          cause: error,
         });
       }
       if (signal?.aborted || timedOut !== undefined) break;
