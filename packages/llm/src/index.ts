@@ -17,6 +17,13 @@ export {
   MINIMAX_CHINA_BASE_URL,
   MINIMAX_PROVIDER,
 } from './minimax/minimax.ts';
+export type { OpenAICompatibleOptions } from './openai-compatible/openai-compatible.ts';
+export { createOpenAICompatible } from './openai-compatible/openai-compatible.ts';
+export type {
+  OpenAICompatiblePreset,
+  OpenAICompatiblePresetName,
+} from './openai-compatible/presets.ts';
+export { OPENAI_COMPATIBLE_PRESETS } from './openai-compatible/presets.ts';
 export type {
   AuthenticateContext,
   AuthenticateResult,

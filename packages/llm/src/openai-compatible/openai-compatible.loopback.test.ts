@@ -1,0 +1,294 @@
+/**
+ * The same fixtures as the msw tests, served by a real `node:http` server on 127.0.0.1 in several
+ * writes with delays, plus what only a real socket shows: aborts and timeouts closing the
+ * connection, keep-alives, and the `languageModelContract`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AbortedError, TimeoutError } from '@imbridge/core';
+import { languageModelContract, type ModelContractScenario } from '@imbridge/core/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  chunk,
+  collect,
+  endOf,
+  FIXTURES,
+  type FixtureName,
+  readFixture,
+  splitBytes,
+  sse,
+  terminalCount,
+} from '../__fixtures__/openai-compatible/fixtures.ts';
+import { createOpenAICompatible, type OpenAICompatibleOptions } from './openai-compatible.ts';
+
+const API_KEY = 'sk-loopback-00112233445566778899aabbccddeeff';
+const HELLO = { messages: [{ role: 'user' as const, content: 'Hello' }] };
+
+type Handler = (response: ServerResponse, request: IncomingMessage) => Promise<void> | void;
+
+interface Served {
+  route: string;
+  body: string;
+  /** Resolves with true when the client went away before the response ended. */
+  closedEarly: Promise<boolean>;
+}
+
+const routes = new Map<string, Handler>();
+const served: Served[] = [];
+let server: Server;
+let origin = '';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function startEventStream(response: ServerResponse): void {
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  response.flushHeaders();
+}
+
+/** Writes the bytes in `pieces` writes, `delayMs` apart; stops if the client left. */
+async function writeSlowly(
+  response: ServerResponse,
+  body: string | Uint8Array,
+  pieces = 6,
+  delayMs = 3,
+): Promise<void> {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  for (const part of splitBytes(bytes, pieces)) {
+    if (response.destroyed) return;
+    response.write(part);
+    await sleep(delayMs);
+  }
+}
+
+/** Waits until the client closes the connection, at most `ms`. */
+function untilClosed(response: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    response.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (part: Buffer) => chunks.push(part));
+    request.on('end', () => {
+      const route = (request.url ?? '').split('/')[1] ?? '';
+      const closedEarly = new Promise<boolean>((resolve) => {
+        response.once('close', () => resolve(!response.writableFinished));
+      });
+      served.push({ route, body: Buffer.concat(chunks).toString('utf8'), closedEarly });
+      const handler = routes.get(route);
+      if (handler === undefined) {
+        response.writeHead(404).end();
+        return;
+      }
+      Promise.resolve(handler(response, request)).catch(() => response.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  routes.clear();
+  served.length = 0;
+});
+
+function model(route: string, options: Partial<OpenAICompatibleOptions> = {}) {
+  return createOpenAICompatible({
+    baseUrl: `${origin}/${route}/v1`,
+    apiKey: API_KEY,
+    model: 'test-model',
+    retry: { initialDelayMs: 1, maxDelayMs: 5 },
+    ...options,
+  });
+}
+
+function servedOn(route: string): Served[] {
+  return served.filter((entry) => entry.route === route);
+}
+
+describe('createOpenAICompatible (loopback node:http)', () => {
+  describe('recorded fixtures in delayed writes', () => {
+    for (const name of Object.keys(FIXTURES) as FixtureName[]) {
+      const expected = FIXTURES[name];
+      it(`parses ${expected.file}`, async () => {
+        routes.set(name, async (response) => {
+          startEventStream(response);
+          await writeSlowly(response, readFixture(name), 9, 4);
+          response.end();
+        });
+        const result = await collect(model(name).stream(HELLO));
+        expect(result.thrown).toBeUndefined();
+        expect(result.text).toBe(expected.text);
+        expect(result.reasoning).toBe(expected.reasoning);
+        expect(endOf(result)).toEqual(expected.end);
+        expect(terminalCount(result)).toBe(1);
+        expect(servedOn(name)).toHaveLength(1);
+        expect(JSON.parse(servedOn(name)[0]?.body ?? '{}')).toMatchObject({
+          model: 'test-model',
+          stream: true,
+        });
+      });
+    }
+  });
+
+  describe('abort', () => {
+    beforeEach(() => {
+      routes.set('slow', async (response) => {
+        startEventStream(response);
+        await writeSlowly(response, sse(chunk({ role: 'assistant', content: 'Hel' })), 2, 2);
+        await untilClosed(response, 10_000);
+        response.end(sse(chunk({ content: 'lo' }), chunk({}, 'stop'), '[DONE]'));
+      });
+    });
+
+    it('stops at once mid-stream and the server sees the connection closed', async () => {
+      const controller = new AbortController();
+      const iterator = model('slow')
+        .stream({ ...HELLO, signal: controller.signal })
+        [Symbol.asyncIterator]();
+      const first = await iterator.next();
+      expect(first.value).toEqual({ type: 'text-delta', text: 'Hel' });
+      const pending = iterator.next();
+      const abortedAt = performance.now();
+      controller.abort();
+      const outcome = await pending.then(
+        (step) => ({ step, error: undefined }),
+        (error: unknown) => ({ step: undefined, error }),
+      );
+      expect(performance.now() - abortedAt).toBeLessThan(100);
+      expect(outcome.step).toBeUndefined();
+      expect(AbortedError.isInstance(outcome.error)).toBe(true);
+      const closedEarly = servedOn('slow')[0]?.closedEarly;
+      expect(await Promise.race([closedEarly, sleep(1000).then(() => 'still open')])).toBe(true);
+    });
+
+    it('closes the connection when the consumer stops iterating', async () => {
+      for await (const event of model('slow').stream(HELLO)) {
+        expect(event).toEqual({ type: 'text-delta', text: 'Hel' });
+        break;
+      }
+      const closedEarly = servedOn('slow')[0]?.closedEarly;
+      expect(await Promise.race([closedEarly, sleep(1000).then(() => 'still open')])).toBe(true);
+    });
+
+    it('aborts a request whose headers have not arrived yet', async () => {
+      routes.set('no-headers', (response) => untilClosed(response, 10_000));
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const started = performance.now();
+      const result = await collect(
+        model('no-headers').stream({ ...HELLO, signal: controller.signal }),
+      );
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(AbortedError.isInstance(result.thrown)).toBe(true);
+      expect(result.events).toEqual([]);
+    });
+  });
+
+  describe('timeouts', () => {
+    it('reports a silent server after the headers as a first-token TimeoutError, retried', async () => {
+      routes.set('silent', async (response) => {
+        startEventStream(response);
+        await untilClosed(response, 10_000);
+      });
+      const result = await collect(
+        model('silent', {
+          timeouts: { firstTokenMs: 120 },
+          retry: { maxRetries: 1, initialDelayMs: 1 },
+        }).stream(HELLO),
+      );
+      const last = result.last;
+      expect(last?.type).toBe('error');
+      if (last?.type !== 'error') return;
+      expect(TimeoutError.isInstance(last.error)).toBe(true);
+      expect((last.error as TimeoutError).phase).toBe('first-token');
+      expect(servedOn('silent')).toHaveLength(2);
+      expect(await servedOn('silent')[0]?.closedEarly).toBe(true);
+    });
+
+    it('reports a stall after the first token as a TimeoutError, not retried', async () => {
+      routes.set('stall', async (response) => {
+        startEventStream(response);
+        response.write(sse(chunk({ content: 'Hel' })));
+        await untilClosed(response, 10_000);
+      });
+      const result = await collect(model('stall', { timeouts: { chunkMs: 120 } }).stream(HELLO));
+      expect(result.text).toBe('Hel');
+      const last = result.last;
+      expect(last?.type === 'error' && TimeoutError.isInstance(last.error)).toBe(true);
+      expect(last?.type === 'error' && (last.error as TimeoutError).phase).toBe('stall');
+      expect(terminalCount(result)).toBe(1);
+      expect(servedOn('stall')).toHaveLength(1);
+    });
+
+    it('counts keep-alive comments as activity', async () => {
+      routes.set('keep-alive', async (response) => {
+        startEventStream(response);
+        response.write(sse(chunk({ content: 'A' })));
+        for (let index = 0; index < 5; index += 1) {
+          await sleep(50);
+          response.write(': keep-alive\n\n');
+        }
+        response.end(sse(chunk({ content: 'B' }, 'stop'), '[DONE]'));
+      });
+      const result = await collect(
+        model('keep-alive', { timeouts: { chunkMs: 150 } }).stream(HELLO),
+      );
+      expect(result.text).toBe('AB');
+      expect(result.last).toEqual({ type: 'finish', reason: 'stop' });
+    });
+
+    it('reports missing response headers as a request TimeoutError', async () => {
+      routes.set('no-headers', (response) => untilClosed(response, 10_000));
+      const result = await collect(
+        model('no-headers', { timeouts: { requestMs: 120 }, retry: false }).stream(HELLO),
+      );
+      const last = result.last;
+      expect(last?.type === 'error' && TimeoutError.isInstance(last.error)).toBe(true);
+      expect(last?.type === 'error' && (last.error as TimeoutError).phase).toBe('request');
+    });
+  });
+
+  describe('languageModelContract', () => {
+    const expectedText = FIXTURES.normal.text;
+    beforeEach(() => {
+      routes.set('contract-text', async (response) => {
+        startEventStream(response);
+        await writeSlowly(response, readFixture('normal'), 5, 3);
+        response.end();
+      });
+      routes.set('contract-slow', async (response) => {
+        startEventStream(response);
+        response.write(sse(chunk({ role: 'assistant', content: 'Hello' })));
+        await untilClosed(response, 5000);
+        response.end(sse(chunk({ content: ', world' }, 'stop'), '[DONE]'));
+      });
+      routes.set('contract-error', (response) => {
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({ error: { message: 'internal error', type: 'server_error' } }),
+        );
+      });
+    });
+
+    const cases = languageModelContract({
+      createModel: (scenario: ModelContractScenario) => model(`contract-${scenario}`),
+      expectedText,
+      abortWithinMs: 200,
+    });
+    for (const contractCase of cases) it(contractCase.name, contractCase.run);
+  });
+});
