@@ -2,10 +2,16 @@
 const core = require('@imbridge/core');
 const testing = require('@imbridge/core/testing');
 const tencent = require('@imbridge/tencent-chat');
+const llm = require('@imbridge/llm');
 
 const runtime = `node ${process.version}`;
 try {
-  for (const specifier of ['@imbridge/core', '@imbridge/core/testing', '@imbridge/tencent-chat']) {
+  for (const specifier of [
+    '@imbridge/core',
+    '@imbridge/core/testing',
+    '@imbridge/tencent-chat',
+    '@imbridge/llm',
+  ]) {
     const resolved = require.resolve(specifier);
     if (!/[/\\]dist[/\\][^/\\]+\.cjs$/.test(resolved)) {
       throw new Error(`${specifier} resolved to ${resolved}, expected a built dist/*.cjs file`);
@@ -20,8 +26,8 @@ try {
   // The same bot round trip as the ESM smoke, driven by the CJS builds.
   import('./smoke.mjs')
     .then(
-      async ({ botRoundTrip, tencentChecks }) =>
-        `${await botRoundTrip(core, testing)}, ${await tencentChecks(tencent)}`,
+      async ({ botRoundTrip, tencentChecks, llmChecks }) =>
+        `${await botRoundTrip(core, testing)}, ${await tencentChecks(tencent)}, ${await llmChecks(llm, testing)}`,
     )
     .then(
       (summary) => console.log(`smoke ok: ${runtime} (cjs) core ${core.VERSION}, ${summary}`),

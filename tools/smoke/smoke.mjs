@@ -1,5 +1,6 @@
 import { createBot, memoryState, VERSION } from '@imbridge/core';
 import * as testing from '@imbridge/core/testing';
+import * as llm from '@imbridge/llm';
 import * as tencent from '@imbridge/tencent-chat';
 
 /**
@@ -91,7 +92,8 @@ export async function smoke() {
 
   const bot = await botRoundTrip();
   const im = await tencentChecks();
-  return `core ${VERSION}, ${bot}, ${im}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
+  const models = await llmChecks();
+  return `core ${VERSION}, ${bot}, ${im}, ${models}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
 }
 
 /**
@@ -180,4 +182,36 @@ export async function tencentChecks(im = tencent) {
   if (forged.response.status !== 401 || forged.events.length > 0)
     throw new Error('a forged webhook was accepted');
   return 'tencent usersig+sign+webhook ok';
+}
+
+/**
+ * @imbridge/llm on this runtime: the OpenAI-compatible client streams from the endpoint handler
+ * (through an injected fetch, so no network is needed), and an abort stops the backend model.
+ * @returns {Promise<string>} a summary.
+ */
+export async function llmChecks(models = llm, kit = testing) {
+  const backend = kit.createScriptedModel({
+    scripts: [{ steps: kit.textSteps('Streaming through the endpoint.', { chunkSize: 5 }) }],
+  });
+  const handler = models.createOpenAICompatibleHandler({
+    model: backend,
+    authenticate: ({ apiKey }) => apiKey === 'smoke-key',
+  });
+  const client = models.createOpenAICompatible({
+    baseUrl: 'http://llm.local/v1',
+    apiKey: 'smoke-key',
+    model: 'backend',
+    fetch: (url, init) => handler(new Request(url, init)),
+  });
+  let text = '';
+  let finished = false;
+  for await (const event of client.stream({ messages: [{ role: 'user', content: 'hi' }] })) {
+    if (event.type === 'text-delta') text += event.text;
+    if (event.type === 'finish') finished = true;
+    if (event.type === 'error') throw new Error(`llm stream failed: ${event.error}`);
+  }
+  if (text !== 'Streaming through the endpoint.' || !finished) {
+    throw new Error(`llm round trip saw ${JSON.stringify(text)} (finished: ${finished})`);
+  }
+  return 'llm endpoint round trip ok';
 }

@@ -1,5 +1,6 @@
 import { APICallError, type LanguageModel } from '@imbridge/core';
 import { createScriptedModel, textSteps } from '@imbridge/core/testing';
+import { createOpenAICompatible } from '@imbridge/llm';
 
 /**
  * The offline model used when no LLM is configured: it streams a canned answer chunk by chunk,
@@ -36,5 +37,26 @@ export function createOfflineModel(options: { chunkDelayMs?: number } = {}): Lan
           'and stream the answer back as a chatbot message that grows and is then marked finished.';
       return { steps: textSteps(answer, { chunkSize: 6, delayMs }) };
     },
+  });
+}
+
+/**
+ * The model the example uses, from the environment: `MODEL=scripted` (default, offline) or
+ * `MODEL=openai-compatible` with `LLM_BASE_URL`, `LLM_MODEL` and optionally `LLM_API_KEY`.
+ */
+export function createModelFromEnv(env: NodeJS.ProcessEnv = process.env): LanguageModel {
+  const kind = env.MODEL ?? 'scripted';
+  if (kind === 'scripted') return createOfflineModel();
+  if (kind !== 'openai-compatible')
+    throw new Error('MODEL must be "scripted" or "openai-compatible"');
+  const baseUrl = env.LLM_BASE_URL;
+  const model = env.LLM_MODEL;
+  if (!baseUrl)
+    throw new Error('Set LLM_BASE_URL (e.g. https://api.deepseek.com) for MODEL=openai-compatible');
+  if (!model) throw new Error('Set LLM_MODEL (e.g. deepseek-chat) for MODEL=openai-compatible');
+  return createOpenAICompatible({
+    baseUrl,
+    model,
+    ...(env.LLM_API_KEY ? { apiKey: env.LLM_API_KEY } : {}),
   });
 }

@@ -10,7 +10,7 @@ import {
 } from '@imbridge/core';
 import { createTencentChatAdapter, type TencentChatAdapter } from '@imbridge/tencent-chat';
 import { type BotConfig, readConfig } from './config.ts';
-import { createOfflineModel } from './model.ts';
+import { createModelFromEnv } from './model.ts';
 
 /** A running bot server. */
 export interface BotServer {
@@ -71,7 +71,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const config = readConfig();
   const running = await startBotServer({
     config,
-    model: createOfflineModel(),
+    model: createModelFromEnv(),
     host: process.env.HOST ?? '0.0.0.0',
     logger: { log: (entry) => console.log(JSON.stringify(entry)) },
   });

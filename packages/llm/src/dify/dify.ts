@@ -18,8 +18,8 @@ import {
   resolveTimeouts,
   toModelError,
 } from '../shared/http.ts';
-import { withRetriesBeforeFirstToken } from '../shared/retry.ts';
-import { readServerSentEvents } from '../shared/sse.ts';
+import { type AttemptOutput, withRetriesBeforeFirstToken } from '../shared/retry.ts';
+import { readServerSentEventBatches, type SSEEvent } from '../shared/sse.ts';
 import {
   classifyDifyError,
   DIFY_PROVIDER,
@@ -377,7 +377,7 @@ function toDifyError(error: unknown, secrets: ReadonlyArray<string | undefined>)
 async function* callDify(
   context: CallContext,
   conversationId: string | undefined,
-): AsyncGenerator<ModelEvent> {
+): AsyncGenerator<AttemptOutput> {
   const { settings, signal } = context;
   let apiKey: string | undefined;
   try {
@@ -421,10 +421,10 @@ async function* callDify(
             ];
       for (const item of replay) {
         const mapped = mapper.handle(item);
-        yield* mapped.events;
+        yield mapped.events;
         if (mapped.done) return;
       }
-      yield* mapper.end();
+      yield mapper.end();
       return;
     }
 
@@ -443,21 +443,34 @@ async function* callDify(
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const events = readServerSentEvents(response.body, {
+      const batches = readServerSentEventBatches(response.body, {
         provider: DIFY_PROVIDER,
         signal,
         firstEventTimeoutMs: settings.timeouts.firstTokenMs,
         idleTimeoutMs: settings.timeouts.chunkMs,
       });
-      for await (const event of events) {
-        // `event: ping` keep-alives carry no data and never get here; non-JSON data is skipped.
-        const payload = parseWireRecord(event.data);
-        if (payload === undefined) continue;
-        const mapped = mapper.handle(payload);
-        yield* mapped.events;
-        if (mapped.done) return;
+      // One batch of model events per network read: one `await` per read, not per event.
+      for await (const events of batches) {
+        const out: ModelEvent[] = [];
+        let done = false;
+        try {
+          for (let index = 0; index < events.length && !done; index += 1) {
+            // `event: ping` keep-alives carry no data and never get here; non-JSON data is skipped.
+            const payload = parseWireRecord((events[index] as SSEEvent).data);
+            if (payload === undefined) continue;
+            const mapped = mapper.handle(payload);
+            for (const event of mapped.events) out.push(event);
+            done = mapped.done;
+          }
+        } catch (error) {
+          // What was mapped before the failure still reaches the consumer first.
+          if (out.length > 0) yield out;
+          throw error;
+        }
+        if (out.length > 0) yield out;
+        if (done) return;
       }
-      yield* mapper.end();
+      yield mapper.end();
     } finally {
       signal?.removeEventListener('abort', onAbort);
       // Ends the connection when we stopped reading before Dify closed it.
@@ -493,21 +506,30 @@ async function* streamDify(
     ? readConversationId(request.providerState)
     : undefined;
 
-  async function* attempt(): AsyncGenerator<ModelEvent> {
+  async function* attempt(): AsyncGenerator<AttemptOutput> {
     for (;;) {
       const sent = conversationId;
       let produced = false;
       let reset = false;
       try {
-        for await (const event of callDify(context, sent)) {
-          if (event.type === 'error' && !produced && sent !== undefined) {
-            if (isConversationResetError(event.error)) {
-              reset = true;
-              break;
+        reading: for await (const output of callDify(context, sent)) {
+          if (!produced) {
+            const batch: readonly ModelEvent[] = Array.isArray(output)
+              ? output
+              : [output as ModelEvent];
+            for (let index = 0; index < batch.length; index += 1) {
+              const event = batch[index] as ModelEvent;
+              if (event.type === 'error' && !produced && sent !== undefined) {
+                if (isConversationResetError(event.error)) {
+                  if (index > 0) yield batch.slice(0, index);
+                  reset = true;
+                  break reading;
+                }
+              }
+              if (event.type !== 'finish' && event.type !== 'error') produced = true;
             }
           }
-          if (event.type !== 'finish' && event.type !== 'error') produced = true;
-          yield event;
+          yield output;
         }
       } catch (error) {
         if (produced || sent === undefined || !isConversationResetError(error)) throw error;

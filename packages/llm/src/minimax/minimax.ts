@@ -17,8 +17,8 @@ import {
   resolveTimeouts,
   toModelError,
 } from '../shared/http.ts';
-import { withRetriesBeforeFirstToken } from '../shared/retry.ts';
-import { readServerSentEvents } from '../shared/sse.ts';
+import { type AttemptOutput, withRetriesBeforeFirstToken } from '../shared/retry.ts';
+import { readServerSentEventBatches, type SSEEvent } from '../shared/sse.ts';
 
 /** The provider id MiniMax models report and put on their errors. */
 export const MINIMAX_PROVIDER = 'minimax';
@@ -335,15 +335,15 @@ class ReplyState {
     if (payload.outputSensitive) this.outputSensitive = true;
   }
 
-  /** Events for a streamed chunk. */
-  *delta(payload: MiniMaxPayload): Generator<ModelEvent> {
+  /** Appends the events for a streamed chunk to `out`. */
+  delta(payload: MiniMaxPayload, out: ModelEvent[]): void {
     if (payload.reasoning !== undefined && payload.reasoning !== '') {
       this.reasoning += payload.reasoning;
-      yield { type: 'reasoning-delta', text: payload.reasoning };
+      out.push({ type: 'reasoning-delta', text: payload.reasoning });
     }
     if (payload.content !== undefined && payload.content !== '') {
       this.text += payload.content;
-      yield { type: 'text-delta', text: payload.content };
+      out.push({ type: 'text-delta', text: payload.content });
     }
   }
 
@@ -351,23 +351,24 @@ class ReplyState {
    * Events for the final full repeat. It is never appended: when it only extends what was
    * streamed, the missing tail is sent as a `text-delta`; when it differs otherwise, one
    * `text-replace` carries the full text. An empty or missing final text keeps the streamed one.
+   * The events are appended to `out`.
    */
-  *complete(payload: MiniMaxPayload): Generator<ModelEvent> {
+  complete(payload: MiniMaxPayload, out: ModelEvent[]): void {
     const reasoning = payload.reasoning;
     if (
       reasoning !== undefined &&
       reasoning.length > this.reasoning.length &&
       reasoning.startsWith(this.reasoning)
     ) {
-      yield { type: 'reasoning-delta', text: reasoning.slice(this.reasoning.length) };
+      out.push({ type: 'reasoning-delta', text: reasoning.slice(this.reasoning.length) });
       this.reasoning = reasoning;
     }
     const text = payload.content;
     if (text === undefined || text === '' || text === this.text) return;
     if (text.startsWith(this.text)) {
-      yield { type: 'text-delta', text: text.slice(this.text.length) };
+      out.push({ type: 'text-delta', text: text.slice(this.text.length) });
     } else {
-      yield { type: 'text-replace', text };
+      out.push({ type: 'text-replace', text });
     }
     this.text = text;
   }
@@ -394,7 +395,7 @@ function truncatedError(context: CallContext): APICallError {
 async function* readJsonReply(
   response: Response,
   context: CallContext,
-): AsyncGenerator<ModelEvent> {
+): AsyncGenerator<AttemptOutput> {
   const payload = readPayload(parseJson(await response.text()));
   if (payload?.failure !== undefined) {
     yield { type: 'error', error: statusError(payload.failure, context) };
@@ -415,8 +416,10 @@ async function* readJsonReply(
   }
   const state = new ReplyState();
   state.absorb(payload);
-  yield* state.complete(payload);
-  yield state.finish();
+  const out: ModelEvent[] = [];
+  state.complete(payload, out);
+  out.push(state.finish());
+  yield out;
 }
 
 async function* readStreamReply(
@@ -424,35 +427,48 @@ async function* readStreamReply(
   context: CallContext,
   signal: AbortSignal | undefined,
   timeouts: ReturnType<typeof resolveTimeouts>,
-): AsyncGenerator<ModelEvent> {
+): AsyncGenerator<AttemptOutput> {
   const state = new ReplyState();
   let ended = false;
   try {
-    for await (const event of readServerSentEvents(body, {
+    // One batch of model events per network read: one `await` per read, not per event.
+    for await (const events of readServerSentEventBatches(body, {
       provider: MINIMAX_PROVIDER,
       signal,
       firstEventTimeoutMs: timeouts.firstTokenMs,
       idleTimeoutMs: timeouts.chunkMs,
     })) {
-      const data = event.data.trim();
-      if (data === '[DONE]') {
-        ended = true;
-        break;
+      const out: ModelEvent[] = [];
+      try {
+        for (let index = 0; index < events.length && !ended; index += 1) {
+          const data = (events[index] as SSEEvent).data.trim();
+          if (data === '[DONE]') {
+            ended = true;
+            break;
+          }
+          // Tolerant: lines that are not a JSON object (keep-alives, a cut-off last event) are skipped.
+          const payload = readPayload(parseJson(data));
+          if (payload === undefined) continue;
+          if (payload.failure !== undefined) {
+            out.push({ type: 'error', error: statusError(payload.failure, context) });
+            yield out;
+            return;
+          }
+          state.absorb(payload);
+          if (payload.final) {
+            state.complete(payload, out);
+            ended = true;
+            break;
+          }
+          state.delta(payload, out);
+        }
+      } catch (error) {
+        // What was mapped before the failure still reaches the consumer first.
+        if (out.length > 0) yield out;
+        throw error;
       }
-      // Tolerant: lines that are not a JSON object (keep-alives, a cut-off last event) are skipped.
-      const payload = readPayload(parseJson(data));
-      if (payload === undefined) continue;
-      if (payload.failure !== undefined) {
-        yield { type: 'error', error: statusError(payload.failure, context) };
-        return;
-      }
-      state.absorb(payload);
-      if (payload.final) {
-        yield* state.complete(payload);
-        ended = true;
-        break;
-      }
-      yield* state.delta(payload);
+      if (out.length > 0) yield out;
+      if (ended) break;
     }
   } finally {
     // Nothing more is read: tear the connection down (a no-op once the body is consumed).
@@ -519,7 +535,7 @@ export function createMiniMax(options: MiniMaxOptions): LanguageModel {
   // Looked up per call, so a fetch patched after creation (tests, instrumentation) is used.
   const fetchImplementation = withReadableErrorBodies(() => options.fetch ?? globalThis.fetch);
 
-  async function* attempt(request: ModelRequest): AsyncGenerator<ModelEvent> {
+  async function* attempt(request: ModelRequest): AsyncGenerator<AttemptOutput> {
     let apiKey: string | undefined;
     try {
       apiKey = await resolveApiKey(options.apiKey);

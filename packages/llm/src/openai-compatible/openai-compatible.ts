@@ -16,8 +16,8 @@ import {
   redact,
   resolveTimeouts,
 } from '../shared/http.ts';
-import { withRetriesBeforeFirstToken } from '../shared/retry.ts';
-import { readServerSentEvents } from '../shared/sse.ts';
+import { type AttemptOutput, withRetriesBeforeFirstToken } from '../shared/retry.ts';
+import { readServerSentEventBatches, type SSEEvent } from '../shared/sse.ts';
 
 /** Options of {@link createOpenAICompatible}. */
 export interface OpenAICompatibleOptions extends ModelConnectionOptions {
@@ -278,7 +278,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
     if (SECRET_HEADER.test(name)) headerSecrets.push(value);
   }
 
-  async function* attempt(request: ModelRequest): AsyncGenerator<ModelEvent> {
+  async function* attempt(request: ModelRequest): AsyncGenerator<AttemptOutput> {
     const outer = request.signal;
     if (outer?.aborted) throw abortedError(provider, outer);
     // One controller per attempt: an abort, a timeout or the consumer leaving early all tear the
@@ -344,39 +344,61 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
 
       let finishReason: string | undefined;
       let usage: ModelUsage | undefined;
-      for await (const message of readServerSentEvents(body, {
+      // One batch of model events per network read: one `await` per read, not per event.
+      reading: for await (const messages of readServerSentEventBatches(body, {
         provider,
         signal,
         firstEventTimeoutMs: timeouts.firstTokenMs,
         idleTimeoutMs: timeouts.chunkMs,
       })) {
-        const data = message.data;
-        if (data === '[DONE]') break;
-        const chunk = parseChunk(data);
-        if (chunk === undefined) continue;
-        const wireError = chunk.error;
-        if ((wireError !== undefined && wireError !== null) || message.event === 'error') {
-          yield { type: 'error', error: streamError(wireError ?? chunk, provider, secrets) };
-          return;
+        const out: ModelEvent[] = [];
+        try {
+          for (let index = 0; index < messages.length; index += 1) {
+            const message = messages[index] as SSEEvent;
+            const data = message.data;
+            if (data === '[DONE]') {
+              if (out.length > 0) yield out;
+              break reading;
+            }
+            const chunk = parseChunk(data);
+            if (chunk === undefined) continue;
+            const wireError = chunk.error;
+            if ((wireError !== undefined && wireError !== null) || message.event === 'error') {
+              out.push({
+                type: 'error',
+                error: streamError(wireError ?? chunk, provider, secrets),
+              });
+              yield out;
+              return;
+            }
+            if (chunk.usage != null) usage = usageOf(chunk.usage) ?? usage;
+            const choices = chunk.choices;
+            if (!Array.isArray(choices)) continue;
+            const choice: unknown = choices[0];
+            if (typeof choice !== 'object' || choice === null) continue;
+            const wireChoice = choice as Record<string, unknown>;
+            const finish = wireChoice.finish_reason;
+            if (typeof finish === 'string') finishReason = finish;
+            const choiceUsage = wireChoice.usage;
+            if (choiceUsage != null) usage = usageOf(choiceUsage) ?? usage;
+            const delta = wireChoice.delta;
+            if (typeof delta !== 'object' || delta === null) continue;
+            const wireDelta = delta as Record<string, unknown>;
+            const content = wireDelta.content;
+            const thought = wireDelta.reasoning_content ?? wireDelta.reasoning;
+            if (typeof thought === 'string' && thought.length > 0) {
+              out.push({ type: 'reasoning-delta', text: thought });
+            }
+            if (typeof content === 'string' && content.length > 0) {
+              out.push({ type: 'text-delta', text: content });
+            }
+          }
+        } catch (error) {
+          // What was mapped before the failure still reaches the consumer first.
+          if (out.length > 0) yield out;
+          throw error;
         }
-        if (chunk.usage != null) usage = usageOf(chunk.usage) ?? usage;
-        const choices = chunk.choices;
-        if (!Array.isArray(choices)) continue;
-        const choice: unknown = choices[0];
-        if (typeof choice !== 'object' || choice === null) continue;
-        const { delta, finish_reason, usage: choiceUsage } = choice as Record<string, unknown>;
-        if (typeof finish_reason === 'string') finishReason = finish_reason;
-        if (choiceUsage != null) usage = usageOf(choiceUsage) ?? usage;
-        if (typeof delta !== 'object' || delta === null) continue;
-        const { content, reasoning_content, reasoning } = delta as Record<string, unknown>;
-        const thought = reasoning_content ?? reasoning;
-        if (typeof thought === 'string' && thought.length > 0) {
-          yield { type: 'reasoning-delta', text: thought };
-          if (signal.aborted) throw abortedError(provider, outer);
-        }
-        if (typeof content === 'string' && content.length > 0) {
-          yield { type: 'text-delta', text: content };
-        }
+        if (out.length > 0) yield out;
       }
       if (finishReason === 'network_error') {
         // Zhipu GLM reports an upstream failure as a finish reason: not a short answer.

@@ -26,22 +26,28 @@ export interface ReadSSEOptions {
 const decoderOptions = { stream: true } as const;
 
 /**
- * Reads a `text/event-stream` body with eventsource-parser and yields its events. Stops at once
- * when the signal fires (cancelling the body, so the HTTP request is torn down), and throws a
- * retryable `TimeoutError` when the server goes silent (`phase: 'first-token'` or `'stall'`). A
- * body that ends mid-event simply ends; malformed lines are skipped.
+ * Reads a `text/event-stream` body with eventsource-parser and yields its events in batches: one
+ * non-empty array per network read, so a consumer pays one `await` per read rather than one per
+ * event. Stops at once when the signal fires (cancelling the body, so the HTTP request is torn
+ * down), and throws a retryable `TimeoutError` when the server goes silent (`phase:
+ * 'first-token'` or `'stall'`). A body that ends mid-event has that last event flushed; malformed
+ * lines are skipped. Consumers that stop early (return/throw) cancel the body.
+ *
+ * The consumer should check the signal between the events of a batch when it wants an abort to
+ * drop the events still buffered (the adapters do).
  */
-export async function* readServerSentEvents(
+export async function* readServerSentEventBatches(
   body: ReadableStream<Uint8Array>,
   options: ReadSSEOptions,
-): AsyncGenerator<SSEEvent> {
+): AsyncGenerator<SSEEvent[]> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  const queue: SSEEvent[] = [];
+  let batch: SSEEvent[] = [];
   let tooLarge = false;
   const parser = createParser({
+    // The parser's own message object ({ id, event, data }) is handed on as is: no copy per event.
     onEvent: (message: EventSourceMessage) => {
-      queue.push({ event: message.event, data: message.data });
+      batch.push(message as SSEEvent);
     },
     onError: (error) => {
       if (error.type === 'max-buffer-size-exceeded') tooLarge = true;
@@ -53,14 +59,20 @@ export async function* readServerSentEvents(
   let timedOut: 'first-token' | 'stall' | undefined;
   let sawEvent = false;
   let finished = false;
+  const onTimeout = (): void => {
+    timedOut = sawEvent ? 'stall' : 'first-token';
+    void reader.cancel().catch(() => undefined);
+  };
+  let armedForStall = false;
   const arm = (): void => {
-    clearTimeout(timer);
-    const phase = sawEvent ? 'stall' : 'first-token';
-    const limit = sawEvent ? options.idleTimeoutMs : options.firstEventTimeoutMs;
-    timer = setTimeout(() => {
-      timedOut = phase;
-      void reader.cancel().catch(() => undefined);
-    }, limit);
+    // One timer per phase, restarted with `refresh()` on every read instead of a new one.
+    if (timer === undefined || armedForStall !== sawEvent) {
+      clearTimeout(timer);
+      armedForStall = sawEvent;
+      timer = setTimeout(onTimeout, sawEvent ? options.idleTimeoutMs : options.firstEventTimeoutMs);
+    } else {
+      timer.refresh();
+    }
   };
   const onAbort = (): void => {
     void reader.cancel().catch(() => undefined);
@@ -94,12 +106,11 @@ export async function* readServerSentEvents(
         parser.feed(decoder.decode());
         // A last event without its blank line is still delivered.
         parser.feed('\n\n');
-        while (queue.length > 0) yield queue.shift() as SSEEvent;
+        if (batch.length > 0) yield batch;
         return;
       }
       clearTimeout(timer);
       parser.feed(decoder.decode(chunk.value, decoderOptions));
-      if (queue.length > 0) sawEvent = true;
       if (tooLarge) {
         throw new APICallError({
           message: `${options.provider} sent an event larger than the limit`,
@@ -108,8 +119,11 @@ export async function* readServerSentEvents(
           retryable: false,
         });
       }
-      while (queue.length > 0) {
-        yield queue.shift() as SSEEvent;
+      if (batch.length > 0) {
+        sawEvent = true;
+        const events = batch;
+        batch = [];
+        yield events;
         if (signal?.aborted) break;
       }
     }
@@ -130,5 +144,27 @@ export async function* readServerSentEvents(
     // The consumer may stop early (return/throw): close the body so the connection is freed.
     if (!finished) void reader.cancel().catch(() => undefined);
     reader.releaseLock();
+  }
+}
+
+/**
+ * {@link readServerSentEventBatches} one event at a time (one `await` per event). Stops between
+ * events of a batch once the signal fires, ending with an `AbortedError`.
+ */
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+  options: ReadSSEOptions,
+): AsyncGenerator<SSEEvent> {
+  const signal = options.signal;
+  for await (const batch of readServerSentEventBatches(body, options)) {
+    for (const event of batch) {
+      if (signal?.aborted) {
+        throw new AbortedError({
+          message: `${options.provider} stream aborted`,
+          cause: signal.reason,
+        });
+      }
+      yield event;
+    }
   }
 }
