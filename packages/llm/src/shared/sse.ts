@@ -63,16 +63,11 @@ export async function* readServerSentEventBatches(
     timedOut = sawEvent ? 'stall' : 'first-token';
     void reader.cancel().catch(() => undefined);
   };
-  let armedForStall = false;
   const arm = (): void => {
-    // One timer per phase, restarted with `refresh()` on every read instead of a new one.
-    if (timer === undefined || armedForStall !== sawEvent) {
-      clearTimeout(timer);
-      armedForStall = sawEvent;
-      timer = setTimeout(onTimeout, sawEvent ? options.idleTimeoutMs : options.firstEventTimeoutMs);
-    } else {
-      timer.refresh();
-    }
+    // A fresh timer per network read (not per event). No `Timeout.refresh()`: it is Node-only
+    // (workerd and browsers return a number from setTimeout).
+    clearTimeout(timer);
+    timer = setTimeout(onTimeout, sawEvent ? options.idleTimeoutMs : options.firstEventTimeoutMs);
   };
   const onAbort = (): void => {
     void reader.cancel().catch(() => undefined);
