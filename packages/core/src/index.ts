@@ -105,4 +105,6 @@ export type {
 } from './spec/state-adapter.ts';
 export type { MemoryStateAdapter, MemoryStateOptions } from './state/memory-state.ts';
 export { memoryState } from './state/memory-state.ts';
+export type { DelayOptions } from './util/delay.ts';
+export { delay } from './util/delay.ts';
 export { VERSION } from './version.ts';

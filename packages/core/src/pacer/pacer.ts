@@ -1,5 +1,6 @@
 import { isAbortError, isRateLimitError } from '../errors/errors.ts';
 import type { ReplyFinishReason, ReplySink } from '../spec/chat-adapter.ts';
+import { delay } from '../util/delay.ts';
 import type { TokenBucket } from './token-bucket.ts';
 
 /** Options of {@link ReplyPacer}. */
@@ -24,10 +25,6 @@ export interface ReplyPacerOptions {
   onRateLimited?: ((error: unknown, waitMs: number) => void) | undefined;
   /** Called once when an intermediate update fails for another reason (the reply is broken). */
   onFailure?: ((error: unknown) => void) | undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -152,7 +149,7 @@ export class ReplyPacer {
       for (;;) {
         const waitMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs) - Date.now();
         if (waitMs <= 0) break;
-        await sleep(waitMs);
+        await delay(waitMs);
       }
       const wait = this.options.bucket?.take();
       if (wait !== undefined) await wait;

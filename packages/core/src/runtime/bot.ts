@@ -17,6 +17,7 @@ import type {
 } from '../spec/language-model.ts';
 import type { StateAdapter, StateLock } from '../spec/state-adapter.ts';
 import { memoryState } from '../state/memory-state.ts';
+import { delay } from '../util/delay.ts';
 import { type OverflowPolicy, ReplyWriter } from './reply-writer.ts';
 
 /** How a conversation handles a message that arrives while a reply is running. */
@@ -143,24 +144,6 @@ interface RunningTurn {
 
 const DEFAULT_ERROR_MESSAGE = 'Sorry, something went wrong. Please try again later.';
 const DAY_MS = 86_400_000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function jsonResponse(status: number, body: Record<string, string>): Response {
   return new Response(JSON.stringify(body), {
@@ -628,7 +611,8 @@ export function createBot(options: BotOptions): Bot {
       if (!canRetry) break;
       const delayMs = retryDelayMs * 2 ** (attempts - 1) * (0.75 + Math.random() * 0.5);
       log('info', 'model-retry', { platform, conversationId, attempt: attempts + 1, delayMs });
-      await sleep(delayMs, turnSignal);
+      // An interrupt ends the wait; the loop then sees the aborted signal.
+      await delay(delayMs, { signal: turnSignal }).catch(() => undefined);
       if (turnSignal.aborted) break;
       failure = undefined;
     }

@@ -5,17 +5,13 @@
  */
 import { APICallError, type APIErrorKind, type ModelUsage } from '@imbridge/core';
 import { kindForStatus, redact } from '../shared/http.ts';
+import { isRecord, type WireRecord } from '../shared/json.ts';
 
 /** Vendor id used in errors and as `LanguageModel.provider`. */
 export const DIFY_PROVIDER = 'dify';
 
-/** A JSON object read off the wire, not yet trusted. */
-export type WireRecord = Readonly<Record<string, unknown>>;
-
-/** True for a plain JSON object. */
-export function isRecord(value: unknown): value is WireRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export type { WireRecord } from '../shared/json.ts';
+export { isRecord } from '../shared/json.ts';
 
 /** A string field, or `undefined` when absent or of another type. */
 export function readString(record: WireRecord | undefined, key: string): string | undefined {

@@ -17,6 +17,7 @@ import {
   resolveTimeouts,
   toModelError,
 } from '../shared/http.ts';
+import { isRecord, type WireRecord } from '../shared/json.ts';
 import { type AttemptOutput, withRetriesBeforeFirstToken } from '../shared/retry.ts';
 import { readServerSentEventBatches, type SSEEvent } from '../shared/sse.ts';
 
@@ -96,11 +97,7 @@ export function classifyMiniMaxStatus(code: number): MiniMaxStatusClass {
 // ---------------------------------------------------------------------------------------------
 // Wire boundary: MiniMax field names stay below this line.
 
-type JsonRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type JsonRecord = WireRecord;
 
 function stringField(record: JsonRecord | undefined, key: string): string | undefined {
   const value = record?.[key];

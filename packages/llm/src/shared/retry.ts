@@ -1,23 +1,11 @@
-import { AbortedError, isAbortError, isRetryableError, type ModelEvent } from '@imbridge/core';
+import {
+  AbortedError,
+  delay,
+  isAbortError,
+  isRetryableError,
+  type ModelEvent,
+} from '@imbridge/core';
 import type { ModelRetryOptions } from './http.ts';
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortedError({ message: 'Model call aborted', cause: signal.reason }));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortedError({ message: 'Model call aborted', cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** The back-off before retry number `attempt` (0-based), honouring a server's `retryAfterMs`. */
 export function retryDelayMs(attempt: number, error: unknown, options: ModelRetryOptions): number {
@@ -95,6 +83,6 @@ export async function* withRetriesBeforeFirstToken(
       yield { type: 'error', error: failure };
       return;
     }
-    await sleep(retryDelayMs(attemptIndex, failure, retry), signal);
+    await delay(retryDelayMs(attemptIndex, failure, retry), { signal });
   }
 }

@@ -17,6 +17,7 @@ import {
 import { encodeChatbotPayload, formatMsgKey } from '../chatbot/payload.ts';
 import { createTencentChatClient, type TencentChatClient } from '../client/client.ts';
 import type { TencentChatClientOptions } from '../client/transport.ts';
+import { randomUint32 } from '../internal/random.ts';
 import { type MessageElement, toWireMessageBody } from '../messages/elements.ts';
 import {
   parseTencentWebhook,
@@ -65,10 +66,6 @@ export interface TencentChatAdapter extends ChatAdapter {
 
 const ROBOT_PREFIX = '@RBT#';
 const PLATFORM = 'tencent-chat';
-
-function randomUint32(): number {
-  return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

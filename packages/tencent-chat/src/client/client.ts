@@ -1,5 +1,6 @@
 import { APICallError, ValidationError } from '@imbridge/core';
 import { z } from 'zod';
+import { randomUint32 } from '../internal/random.ts';
 import { type MessageElement, type StreamChunk, toWireMessageBody } from '../messages/elements.ts';
 import {
   type CallOptions,
@@ -309,10 +310,6 @@ export interface TencentChatClient {
     body: unknown,
     options?: CallOptions,
   ): Promise<Record<string, unknown>>;
-}
-
-function randomUint32(): number {
-  return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
 }
 
 function callOptions(options: CallOptions): CallOptions {

@@ -1,12 +1,14 @@
 import {
   AbortedError,
   APICallError,
+  delay,
   NetworkError,
   TimeoutError,
   TokenBucket,
   ValidationError,
 } from '@imbridge/core';
 import { z } from 'zod';
+import { randomUint32 } from '../internal/random.ts';
 import { genUserSig } from '../user-sig/user-sig.ts';
 import { classifyTencentError, USER_SIG_EXPIRED_CODE } from './errors.ts';
 
@@ -83,28 +85,6 @@ const envelopeSchema = z.looseObject({
 
 const PROVIDER = 'tencent-chat';
 const RENEW_MARGIN_SECONDS = 300;
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortedError({ message: 'Tencent Chat call aborted', cause: signal.reason }));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortedError({ message: 'Tencent Chat call aborted', cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function randomUint32(): number {
-  return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-}
 
 /** Low-level caller of `POST /v4/{service}/{command}` with auth, limits, retries and errors. */
 export interface TencentChatTransport {
@@ -347,7 +327,7 @@ export function createTencentChatTransport(
           if (!transient || retries >= maxRetries) throw error;
           // Network failures may be DNS or routing trouble at one host: try the other one.
           if (NetworkError.isInstance(error) || TimeoutError.isInstance(error)) hostIndex += 1;
-          await sleep(backoff(retries), callOptions?.signal);
+          await delay(backoff(retries), { signal: callOptions?.signal });
           retries += 1;
         }
       }

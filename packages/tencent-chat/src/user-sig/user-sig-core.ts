@@ -1,4 +1,5 @@
 import { ValidationError } from '@imbridge/core';
+import { constantTimeEqual } from '../crypto/constant-time.ts';
 import { decodeBase64, encodeBase64, STANDARD_BASE64, USER_SIG_BASE64 } from './base64.ts';
 import { encodePrivateMapKeyUserBuf } from './user-buf.ts';
 import {
@@ -256,15 +257,6 @@ export function parseSigDoc(compressed: Uint8Array, inflated: Uint8Array): SigDo
     userBuf,
     sig: doc.sig,
   };
-}
-
-/** Compares two strings in time that depends only on `expected`'s length. */
-export function constantTimeEqual(expected: string, actual: string): boolean {
-  let difference = expected.length ^ actual.length;
-  for (let index = 0; index < expected.length; index += 1) {
-    difference |= expected.charCodeAt(index) ^ (actual.charCodeAt(index) | 0);
-  }
-  return difference === 0;
 }
 
 interface PreparedUserSig {

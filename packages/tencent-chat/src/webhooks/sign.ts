@@ -1,3 +1,4 @@
+import { constantTimeEqual } from '../crypto/constant-time.ts';
 import { sha256 } from '../crypto/sha256.ts';
 
 /**
@@ -67,15 +68,6 @@ function normaliseRequestTime(requestTime: string | number): string | undefined 
 }
 
 /** Compares two equal-length strings without an early exit. */
-function constantTimeEqual(left: string, right: string): boolean {
-  if (left.length !== right.length) return false;
-  let difference = 0;
-  for (let index = 0; index < left.length; index += 1) {
-    difference |= left.charCodeAt(index) ^ right.charCodeAt(index);
-  }
-  return difference === 0;
-}
-
 /**
  * Checks a webhook signature and says why it failed: `missing` (no `Sign` or `RequestTime`),
  * `malformed` (non-numeric `RequestTime`, `Sign` not 64 hex digits), `expired` (outside the
