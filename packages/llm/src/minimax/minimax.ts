@@ -238,29 +238,6 @@ function toWireBody(options: MiniMaxOptions, request: ModelRequest): JsonRecord 
   };
 }
 
-/**
- * `postJson` reads `{ error: { message, code } }` bodies; MiniMax's non-2xx bodies may carry
- * `base_resp` instead, so they are rewritten to that shape before `postJson` reads them.
- */
-function withReadableErrorBodies(fetchImplementation: () => typeof fetch): typeof fetch {
-  return async (input, init) => {
-    const response = await fetchImplementation()(input, init);
-    if (response.ok) return response;
-    const text = await response.text().catch(() => '');
-    const json = parseJson(text);
-    const status = isRecord(json) ? readStatus(json.base_resp) : undefined;
-    const body =
-      status !== undefined && status.code !== 0
-        ? JSON.stringify({ error: { message: status.message, code: status.code } })
-        : text;
-    return new Response(body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 
 interface CallContext {
@@ -284,23 +261,14 @@ function statusError(status: VendorStatus, context: CallContext): APICallError {
   });
 }
 
-/** Gives an HTTP error with a MiniMax code (from `base_resp`) its numeric code and table kind. */
-function withVendorCode(error: unknown): unknown {
-  if (!APICallError.isInstance(error) || typeof error.providerCode !== 'string') return error;
-  if (!/^\d+$/.test(error.providerCode)) return error;
-  const code = Number(error.providerCode);
-  const known = Object.hasOwn(STATUS_TABLE, code);
-  const { kind, retryable } = classifyMiniMaxStatus(code);
-  return new APICallError({
-    message: error.message,
-    provider: MINIMAX_PROVIDER,
-    kind: known ? kind : error.kind,
-    retryable: known ? retryable : error.retryable,
-    providerCode: code,
-    ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
-    ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
-    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-  });
+/**
+ * `postJson` classifier: an HTTP error whose body carries a known MiniMax `base_resp` code gets
+ * that code's kind and retryability; anything else falls back to the HTTP status.
+ */
+function classifyHttpError(code: string | undefined): MiniMaxStatusClass | undefined {
+  if (code === undefined || !/^\d+$/.test(code) || !Object.hasOwn(STATUS_TABLE, Number(code)))
+    return undefined;
+  return classifyMiniMaxStatus(Number(code));
 }
 
 async function resolveApiKey(apiKey: MiniMaxOptions['apiKey']): Promise<string> {
@@ -530,31 +498,28 @@ export function createMiniMax(options: MiniMaxOptions): LanguageModel {
   const url = `${baseUrl}/text/chatcompletion_v2${query}`;
   const timeouts = resolveTimeouts(options.timeouts);
   // Looked up per call, so a fetch patched after creation (tests, instrumentation) is used.
-  const fetchImplementation = withReadableErrorBodies(() => options.fetch ?? globalThis.fetch);
+  const fetchImplementation: typeof fetch = (input, init) =>
+    (options.fetch ?? globalThis.fetch)(input, init);
 
   async function* attempt(request: ModelRequest): AsyncGenerator<AttemptOutput> {
     let apiKey: string | undefined;
     try {
       apiKey = await resolveApiKey(options.apiKey);
-      let response: Response;
-      try {
-        response = await postJson({
-          provider: MINIMAX_PROVIDER,
-          url,
-          body: toWireBody(options, request),
-          headers: {
-            ...options.headers,
-            accept: 'text/event-stream',
-            authorization: `Bearer ${apiKey}`,
-          },
-          fetch: fetchImplementation,
-          signal: request.signal,
-          requestTimeoutMs: timeouts.requestMs,
-          secrets: [apiKey],
-        });
-      } catch (error) {
-        throw withVendorCode(error);
-      }
+      const response = await postJson({
+        provider: MINIMAX_PROVIDER,
+        url,
+        body: toWireBody(options, request),
+        headers: {
+          ...options.headers,
+          accept: 'text/event-stream',
+          authorization: `Bearer ${apiKey}`,
+        },
+        fetch: fetchImplementation,
+        signal: request.signal,
+        requestTimeoutMs: timeouts.requestMs,
+        secrets: [apiKey],
+        classify: classifyHttpError,
+      });
       const context: CallContext = {
         apiKey,
         httpStatus: response.status,

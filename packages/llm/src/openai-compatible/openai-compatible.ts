@@ -86,30 +86,9 @@ function classifyHttpError(code: string | undefined): APIErrorKind | undefined {
   return code === undefined ? undefined : kindForCode(code);
 }
 
-/**
- * `APICallError` defaults `retryable` to true for HTTP 429/5xx whatever the kind, so an
- * `insufficient_quota` 429 would be retried; settle it from the kind instead.
- */
-function settleRetryable(error: unknown): unknown {
-  if (!APICallError.isInstance(error) || !error.retryable || RETRYABLE_KINDS.has(error.kind)) {
-    return error;
-  }
-  if (error.kind === 'unknown') return error;
-  return new APICallError({
-    message: error.message,
-    provider: error.provider,
-    kind: error.kind,
-    retryable: false,
-    ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
-    ...(error.providerCode !== undefined ? { providerCode: error.providerCode } : {}),
-    ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
-    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-  });
-}
-
 /** Wraps a foreign throw without keeping it as `cause` (its text may hold a secret). */
 function toError(error: unknown, provider: string, secrets: ReadonlyArray<string | undefined>) {
-  if (IMBridgeError.isInstance(error)) return settleRetryable(error);
+  if (IMBridgeError.isInstance(error)) return error;
   const detail = error instanceof Error ? redact(error.message, secrets) : 'unexpected error';
   return new APICallError({
     message: `${provider}: ${detail}`,

@@ -78,6 +78,13 @@ export function parseRetryAfter(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+const RETRYABLE_KINDS: ReadonlySet<APIErrorKind> = new Set([
+  'rate-limit',
+  'timeout',
+  'server',
+  'network',
+]);
+
 /** The kind of failure an HTTP status means. */
 export function kindForStatus(status: number): APIErrorKind {
   if (status === 401 || status === 403) return 'auth';
@@ -221,14 +228,25 @@ export async function postJson(options: PostJsonOptions): Promise<Response> {
     typeof classified === 'object'
       ? classified.kind
       : (classified ?? kindForStatus(response.status));
+  // When a vendor code decided the kind, retryability follows the kind, not the HTTP status (an
+  // `insufficient_quota` 429 is not worth retrying).
+  const retryable =
+    typeof classified === 'object'
+      ? classified.retryable
+      : classified !== undefined
+        ? RETRYABLE_KINDS.has(kind)
+        : undefined;
   const retryAfterMs = parseRetryAfter(response.headers);
   throw new APICallError({
     message: `${options.provider} answered HTTP ${response.status}${described.message ? `: ${described.message}` : ''}`,
     provider: options.provider,
     statusCode: response.status,
     kind,
-    ...(typeof classified === 'object' ? { retryable: classified.retryable } : {}),
-    ...(described.code !== undefined ? { providerCode: described.code } : {}),
+    ...(retryable !== undefined ? { retryable } : {}),
+    // Numeric vendor codes (MiniMax `base_resp`) stay numbers, as in stream errors.
+    ...(described.code !== undefined
+      ? { providerCode: /^\d+$/.test(described.code) ? Number(described.code) : described.code }
+      : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     ...(response.headers.get('x-request-id') !== null
       ? { requestId: response.headers.get('x-request-id') as string }
