@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { decodeChatbotPayload } from '../chatbot/payload.ts';
@@ -332,6 +333,50 @@ describe('createLocalTencentChat', () => {
       expect(local.messages).toHaveLength(2);
     });
 
+    it('answers a repeated identical sendmsg like the first and stores it once; any changed key part is a new message', async () => {
+      let clock = Date.now();
+      const local = await withUserAndRobot({ now: () => clock });
+      const request = {
+        From_Account: ROBOT,
+        To_Account: 'alice',
+        MsgSeq: 11,
+        MsgRandom: 22,
+        MsgBody: textBody('same'),
+      };
+      const first = await call(local, 'openim/sendmsg', request);
+      clock += 119_000;
+      const repeat = await call(local, 'openim/sendmsg', request);
+      expect(first).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+      expect(repeat).toEqual(first);
+      expect(local.conversation({ userId: 'alice', robotId: ROBOT })).toHaveLength(1);
+      const changed = [
+        { ...request, MsgBody: textBody('other') },
+        { ...request, MsgRandom: 23 },
+        { ...request, MsgSeq: 12 },
+        { ...request, From_Account: ADMIN },
+      ];
+      for (const body of changed) {
+        const answer = await call(local, 'openim/sendmsg', body);
+        expect(answer.ErrorCode).toBe(0);
+        expect(answer.MsgId).not.toBe(first.MsgId);
+      }
+      const same = [{ type: 'text', text: 'same' }];
+      expect(
+        local.messages.map((message) => [
+          message.from,
+          message.msgSeq,
+          message.msgRandom,
+          message.elements,
+        ]),
+      ).toEqual([
+        [ROBOT, 11, 22, same],
+        [ROBOT, 11, 22, [{ type: 'text', text: 'other' }]],
+        [ROBOT, 11, 23, same],
+        [ROBOT, 12, 22, same],
+        [ADMIN, 11, 22, same],
+      ]);
+    });
+
     it('modifies a message and keeps every version, checking MsgKey and size', async () => {
       const local = await withUserAndRobot({ maxMessageBytes: 200 });
       const sent = await call(local, 'openim/sendmsg', {
@@ -562,6 +607,78 @@ describe('createLocalTencentChat', () => {
       });
       expect(idle.ErrorCode).toBe(20023);
       expect(local.messages[0]?.stream?.ended).toBe(true);
+    });
+
+    it('auto-ends a stream idle over streamIdleLimitMs, keeping its text and rejecting later chunks with 20023', async () => {
+      const local = await withUserAndRobot({ streamIdleLimitMs: 200 });
+      local.createGroup({ groupId: 'team', memberIds: ['alice', ROBOT] });
+      const api = 'stream_msg/send_group_stream_msg';
+      const base = { GroupId: 'team', From_Account: ROBOT, Random: 1 };
+      const first = await call(local, api, {
+        ...base,
+        MsgBody: streamBody([{ Index: 1, Markdown: 'Hel' }]),
+      });
+      const streamMessageId = z.string().parse(first.StreamMsgID);
+      const inTime = await call(local, api, {
+        ...base,
+        MsgBody: streamBody([{ Index: 2, Markdown: 'lo' }], streamMessageId),
+      });
+      expect(inTime.ErrorCode).toBe(0);
+      await sleep(350);
+      const late = await call(local, api, {
+        ...base,
+        MsgBody: streamBody([{ Index: 3, Markdown: ' world', IsLast: true }], streamMessageId),
+      });
+      expect(late).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: CODES.messageRecalled });
+      expect(late.ErrorInfo).toContain('200 ms');
+      const again = await call(local, api, {
+        ...base,
+        MsgBody: streamBody([{ Index: 4, Markdown: '!' }], streamMessageId),
+      });
+      expect(again.ErrorCode).toBe(CODES.messageRecalled);
+      const [message] = local.messages;
+      expect(message?.stream).toEqual({ streamMessageId, ended: true });
+      expect(message?.versions).toHaveLength(2);
+      expect(message?.elements).toEqual([
+        {
+          type: 'stream',
+          compatibleText: 'update your app',
+          streamMessageId,
+          chunks: [
+            { index: 1, markdown: 'Hel', isLast: false },
+            { index: 2, markdown: 'lo', isLast: false },
+          ],
+        },
+      ]);
+      expect(local.requests.map((record) => record.errorCode)).toEqual([
+        0,
+        0,
+        0,
+        CODES.messageRecalled,
+        CODES.messageRecalled,
+      ]);
+    });
+
+    it('shows an idle stream as ended once the limit has passed, before any further call', async () => {
+      const local = await withUserAndRobot({ streamIdleLimitMs: 200 });
+      const first = await call(local, 'stream_msg/send_c2c_stream_msg', {
+        From_Account: ROBOT,
+        To_Account: 'alice',
+        MsgRandom: 8,
+        MsgBody: streamBody([{ Index: 1, Markdown: 'partial' }]),
+      });
+      const streamMessageId = z.string().parse(first.StreamMsgID);
+      expect(local.messages[0]?.stream).toEqual({ streamMessageId, ended: false });
+      await sleep(350);
+      const [message] = local.conversation({ userId: 'alice', robotId: ROBOT });
+      expect(message?.stream).toEqual({ streamMessageId, ended: true });
+      expect(message?.versions).toHaveLength(1);
+      const late = await call(local, 'stream_msg/send_c2c_stream_msg', {
+        From_Account: ROBOT,
+        To_Account: 'alice',
+        MsgBody: streamBody([{ Index: 2, Markdown: ' more' }], streamMessageId),
+      });
+      expect(late.ErrorCode).toBe(CODES.messageRecalled);
     });
 
     it('streams legacy robot messages with send_stream_msg and an echoed MsgKey', async () => {
