@@ -16,7 +16,7 @@ export type {
   APIErrorKind,
   IMBridgeErrorOptions,
   SignatureVerificationErrorOptions,
-  TimeoutErrorOptions,
+  TimeoutPhase,
   ValidationErrorOptions,
   ValidationIssue,
 } from './errors/errors.ts';
@@ -28,13 +28,32 @@ export {
   isAbortError,
   isRateLimitError,
   isRetryableError,
-  NetworkError,
+  isRetryableKind,
   SignatureVerificationError,
-  TimeoutError,
   ValidationError,
 } from './errors/errors.ts';
-export type { BotLogEventName, LogEntry, Logger, LogLevel } from './logging/logger.ts';
-export { describeError, silentLogger } from './logging/logger.ts';
+export type {
+  ConversationLogFields,
+  LogEntry,
+  LogEventFields,
+  LogEventName,
+  MessageLogFields,
+  ReplyOutcome,
+} from './logging/log-entry.ts';
+export type {
+  ConsoleLoggerOptions,
+  ErrorDescription,
+  LogEmitter,
+  Logger,
+  LoggerOption,
+  LogLevel,
+} from './logging/logger.ts';
+export {
+  consoleLogger,
+  createLogEmitter,
+  describeError,
+  silentLogger,
+} from './logging/logger.ts';
 export type {
   NodeIncomingMessage,
   NodeListenerOptions,
@@ -46,6 +65,7 @@ export { ReplyPacer } from './pacer/pacer.ts';
 export { findCutIndex, utf8ByteLength } from './pacer/text-split.ts';
 export type { TokenBucketOptions } from './pacer/token-bucket.ts';
 export { TokenBucket } from './pacer/token-bucket.ts';
+export { createBot } from './runtime/bot.ts';
 export type {
   Bot,
   BotOptions,
@@ -56,8 +76,7 @@ export type {
   TurnContext,
   WebhookContext,
   WebhookHandler,
-} from './runtime/bot.ts';
-export { createBot } from './runtime/bot.ts';
+} from './runtime/options.ts';
 export type { OverflowPolicy } from './runtime/reply-writer.ts';
 export type {
   AdapterLimits,
@@ -107,4 +126,12 @@ export type { MemoryStateAdapter, MemoryStateOptions } from './state/memory-stat
 export { memoryState } from './state/memory-state.ts';
 export type { DelayOptions } from './util/delay.ts';
 export { delay } from './util/delay.ts';
+export type { NumberBounds, OptionReference } from './util/option-checks.ts';
+export {
+  checkInteger,
+  checkNonEmptyString,
+  checkNumber,
+  checkOneOf,
+  optionError,
+} from './util/option-checks.ts';
 export { VERSION } from './version.ts';

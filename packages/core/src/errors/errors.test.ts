@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
+  API_ERROR_KINDS,
   APICallError,
   IMBridgeError,
   isAbortError,
   isRateLimitError,
   isRetryableError,
-  NetworkError,
+  isRetryableKind,
   SignatureVerificationError,
-  TimeoutError,
   ValidationError,
 } from './errors.ts';
 
@@ -22,7 +22,7 @@ describe('IMBridgeError', () => {
     expect(foreign instanceof APICallError).toBe(false);
     expect(IMBridgeError.isInstance(foreign)).toBe(true);
     expect(APICallError.isInstance(foreign)).toBe(true);
-    expect(TimeoutError.isInstance(foreign)).toBe(false);
+    expect(SignatureVerificationError.isInstance(foreign)).toBe(false);
   });
 
   it('gives each subclass a stable string name and code', () => {
@@ -30,16 +30,12 @@ describe('IMBridgeError', () => {
       new APICallError({ message: 'm', provider: 'p' }),
       new SignatureVerificationError({ message: 'm', reason: 'mismatch' }),
       new ValidationError({ message: 'm', issues: [{ path: ['a'], message: 'bad' }] }),
-      new TimeoutError({ message: 'm', timeoutMs: 5 }),
-      new NetworkError({ message: 'm' }),
       new AbortedError({ message: 'm' }),
     ];
     expect(errors.map((error) => [error.name, error.code])).toEqual([
       ['APICallError', 'api-call'],
       ['SignatureVerificationError', 'signature-verification'],
       ['ValidationError', 'validation'],
-      ['TimeoutError', 'timeout'],
-      ['NetworkError', 'network'],
       ['AbortedError', 'aborted'],
     ]);
     expect(errors.every((error) => IMBridgeError.isInstance(error))).toBe(true);
@@ -62,7 +58,11 @@ describe('IMBridgeError', () => {
   it('classifies aborts, retryables and rate limits', () => {
     const domAbort = new DOMException('aborted', 'AbortError');
     expect(isAbortError(domAbort)).toBe(true);
-    expect(isRetryableError(new TimeoutError({ message: 'm', timeoutMs: 1 }))).toBe(true);
+    expect(
+      isRetryableError(
+        new APICallError({ message: 'm', provider: 'p', kind: 'timeout', timeoutMs: 1 }),
+      ),
+    ).toBe(true);
     expect(isRetryableError(new AbortedError({ message: 'm' }))).toBe(false);
     expect(isRetryableError(new Error('plain'))).toBe(false);
     expect(
@@ -74,7 +74,7 @@ describe('IMBridgeError', () => {
   });
 
   it('from() keeps imbridge errors, maps aborts, wraps anything else with the cause', () => {
-    const original = new NetworkError({ message: 'reset' });
+    const original = new APICallError({ message: 'reset', provider: 'p', kind: 'network' });
     expect(IMBridgeError.from(original)).toBe(original);
     expect(AbortedError.isInstance(IMBridgeError.from(new DOMException('x', 'AbortError')))).toBe(
       true,
@@ -82,5 +82,38 @@ describe('IMBridgeError', () => {
     const wrapped = IMBridgeError.from('a string');
     expect(wrapped.message).toBe('Unexpected error');
     expect(wrapped.cause).toBe('a string');
+  });
+
+  it('has one shape per failure: a timeout is an APICallError of kind timeout with its limit', () => {
+    const timeout = new APICallError({
+      message: 'no answer within 10 ms',
+      provider: 'p',
+      kind: 'timeout',
+      timeoutMs: 10,
+      timeoutPhase: 'first-token',
+    });
+    expect(timeout).toMatchObject({ kind: 'timeout', timeoutMs: 10, timeoutPhase: 'first-token' });
+    expect(timeout.retryable).toBe(true);
+    expect(isAbortError(timeout)).toBe(false);
+  });
+
+  it('appends the hint to the message and keeps it as a field', () => {
+    const error = new APICallError({
+      message: 'Tencent Chat openim/sendmsg failed (code 70009)',
+      provider: 'tencent-chat',
+      kind: 'auth',
+      hint: 'secretKey does not belong to this sdkAppId',
+    });
+    expect(error.message).toBe(
+      'Tencent Chat openim/sendmsg failed (code 70009) — secretKey does not belong to this sdkAppId',
+    );
+    expect(error.hint).toBe('secretKey does not belong to this sdkAppId');
+  });
+});
+
+describe('isRetryableKind', () => {
+  it('is true exactly for rate-limit, timeout, server and network', () => {
+    const retryable = API_ERROR_KINDS.filter((kind) => isRetryableKind(kind));
+    expect(retryable).toEqual(['rate-limit', 'timeout', 'server', 'network']);
   });
 });

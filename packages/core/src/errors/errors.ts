@@ -2,8 +2,6 @@ const ERROR_BRAND = Symbol.for('imbridge.error');
 const API_CALL_ERROR_BRAND = Symbol.for('imbridge.error.api-call');
 const SIGNATURE_VERIFICATION_ERROR_BRAND = Symbol.for('imbridge.error.signature-verification');
 const VALIDATION_ERROR_BRAND = Symbol.for('imbridge.error.validation');
-const TIMEOUT_ERROR_BRAND = Symbol.for('imbridge.error.timeout');
-const NETWORK_ERROR_BRAND = Symbol.for('imbridge.error.network');
 const ABORTED_ERROR_BRAND = Symbol.for('imbridge.error.aborted');
 
 /**
@@ -13,7 +11,7 @@ export interface IMBridgeErrorOptions {
   /** Human-readable message. Must never contain a secret, signature, UserSig or signed URL. */
   message: string;
   /** Machine-readable code (stable across releases). */
-  code?: string;
+  code?: string | undefined;
   /** The underlying error, if any. */
   cause?: unknown;
 }
@@ -72,7 +70,18 @@ export class IMBridgeError extends Error {
 
 /**
  * What went wrong in an API call, in terms a program can act on. Shared by IM vendors and
- * language models.
+ * language models. A cancelled call is not an API failure: it is an {@link AbortedError}.
+ *
+ * - `auth`: credentials rejected (wrong key, expired token, not an admin);
+ * - `rate-limit`: too many calls (HTTP 429, Tencent 60007…), retryable after a wait;
+ * - `quota`: a plan or balance limit that waiting does not fix;
+ * - `content-filter`: the vendor refused the content;
+ * - `invalid-request`: the request is wrong (fix the call);
+ * - `not-found`: the addressed thing does not exist;
+ * - `timeout`: no answer within the limit (`timeoutMs`, `timeoutPhase` say which);
+ * - `server`: the vendor failed (5xx, an unreadable answer);
+ * - `network`: no answer at all (DNS, refused or reset connection);
+ * - `unknown`: a failure the vendor's code table does not know.
  */
 export const API_ERROR_KINDS = [
   'auth',
@@ -84,7 +93,6 @@ export const API_ERROR_KINDS = [
   'timeout',
   'server',
   'network',
-  'aborted',
   'unknown',
 ] as const;
 
@@ -96,18 +104,27 @@ export interface APICallErrorOptions extends IMBridgeErrorOptions {
   /** Vendor id, e.g. `'tencent-chat'`, `'openai-compatible'`. */
   provider: string;
   /** What went wrong. @default 'unknown' */
-  kind?: APIErrorKind;
+  kind?: APIErrorKind | undefined;
   /** HTTP status, when there was a response. */
-  statusCode?: number;
+  statusCode?: number | undefined;
   /** The vendor's own error code (e.g. Tencent `ErrorCode`, MiniMax `status_code`). */
-  providerCode?: string | number;
+  providerCode?: string | number | undefined;
   /** The vendor's request id, for support tickets. */
-  requestId?: string;
+  requestId?: string | undefined;
   /** Whether the same call may succeed if retried. Defaults from `kind` and `statusCode`. */
-  retryable?: boolean;
+  retryable?: boolean | undefined;
   /** How long the vendor asked us to wait before retrying, in milliseconds. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
+  /** What the user can do about it (e.g. "secretKey does not belong to this sdkAppId"). */
+  hint?: string | undefined;
+  /** For kind `timeout`: the limit that was exceeded, in milliseconds. */
+  timeoutMs?: number | undefined;
+  /** For kind `timeout`: which limit — the whole attempt, the first token of a stream, or a gap between chunks. */
+  timeoutPhase?: TimeoutPhase | undefined;
 }
+
+/** Which limit a timeout exceeded: the attempt (until the answer), the first token of a stream, or a gap in it. */
+export type TimeoutPhase = 'request' | 'first-token' | 'stall';
 
 const RETRYABLE_KINDS: ReadonlySet<APIErrorKind> = new Set([
   'rate-limit',
@@ -117,7 +134,19 @@ const RETRYABLE_KINDS: ReadonlySet<APIErrorKind> = new Set([
 ]);
 
 /**
- * A vendor API answered with an error (HTTP status or an error envelope).
+ * True for the kinds a retry can fix: `rate-limit`, `timeout`, `server`, `network`. Every vendor
+ * code table and every retry decision in imbridge derives from it.
+ */
+export function isRetryableKind(kind: APIErrorKind): boolean {
+  return RETRYABLE_KINDS.has(kind);
+}
+
+/**
+ * A call to a vendor API (IM vendor or language model) failed: an error status or envelope, a
+ * timeout, or no answer at all. `kind` says which; `retryable` whether the same call may succeed
+ * later; `hint` what to do about it. This is the one shape of a failed call: there is no separate
+ * timeout or network error class. Messages never hold a secret, signature or signed URL, and
+ * errors built by imbridge's HTTP layer carry no `cause`.
  */
 export class APICallError extends IMBridgeError {
   /** The error class name (stable across builds, unlike `constructor.name`). */
@@ -138,15 +167,29 @@ export class APICallError extends IMBridgeError {
   readonly retryable: boolean;
   /** Requested wait before a retry, in milliseconds. */
   readonly retryAfterMs: number | undefined;
+  /** What the user can do about it; also appended to the message. */
+  readonly hint: string | undefined;
+  /** For kind `timeout`: the limit exceeded, in milliseconds. */
+  readonly timeoutMs: number | undefined;
+  /** For kind `timeout`: which limit. */
+  readonly timeoutPhase: TimeoutPhase | undefined;
 
   constructor(options: APICallErrorOptions) {
-    super({ ...options, code: options.code ?? 'api-call' });
+    super({
+      ...options,
+      message:
+        options.hint === undefined ? options.message : `${options.message} — ${options.hint}`,
+      code: options.code ?? 'api-call',
+    });
     this.provider = options.provider;
     this.kind = options.kind ?? 'unknown';
     this.statusCode = options.statusCode;
     this.providerCode = options.providerCode;
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
+    this.hint = options.hint;
+    this.timeoutMs = options.timeoutMs;
+    this.timeoutPhase = options.timeoutPhase;
     this.retryable =
       options.retryable ??
       (RETRYABLE_KINDS.has(this.kind) ||
@@ -225,58 +268,6 @@ export class ValidationError extends IMBridgeError {
   }
 }
 
-/** Options of {@link TimeoutError}. */
-export interface TimeoutErrorOptions extends IMBridgeErrorOptions {
-  /** The limit that was exceeded, in milliseconds. */
-  timeoutMs: number;
-  /** Which limit: a whole call, the first token of a stream, or the gap between chunks. */
-  phase?: 'request' | 'first-token' | 'stall';
-}
-
-/** An operation took longer than its limit. Retryable. */
-export class TimeoutError extends IMBridgeError {
-  /** The error class name (stable across builds, unlike `constructor.name`). */
-  override readonly name: string = 'TimeoutError';
-  /** Brand for {@link isInstance} across package copies. */
-  readonly [TIMEOUT_ERROR_BRAND] = true;
-  /** The limit, in milliseconds. */
-  readonly timeoutMs: number;
-  /** Which limit was exceeded. */
-  readonly phase: NonNullable<TimeoutErrorOptions['phase']>;
-  /** Timeouts may succeed on retry. */
-  readonly retryable = true;
-
-  constructor(options: TimeoutErrorOptions) {
-    super({ ...options, code: options.code ?? 'timeout' });
-    this.timeoutMs = options.timeoutMs;
-    this.phase = options.phase ?? 'request';
-  }
-
-  /** True for a {@link TimeoutError} from any copy of the package. */
-  static override isInstance(value: unknown): value is TimeoutError {
-    return hasBrand(value, TIMEOUT_ERROR_BRAND);
-  }
-}
-
-/** The request never got a response (DNS, connection reset, TLS). Retryable. */
-export class NetworkError extends IMBridgeError {
-  /** The error class name (stable across builds, unlike `constructor.name`). */
-  override readonly name: string = 'NetworkError';
-  /** Brand for {@link isInstance} across package copies. */
-  readonly [NETWORK_ERROR_BRAND] = true;
-  /** Network failures may succeed on retry. */
-  readonly retryable = true;
-
-  constructor(options: IMBridgeErrorOptions) {
-    super({ ...options, code: options.code ?? 'network' });
-  }
-
-  /** True for a {@link NetworkError} from any copy of the package. */
-  static override isInstance(value: unknown): value is NetworkError {
-    return hasBrand(value, NETWORK_ERROR_BRAND);
-  }
-}
-
 /** The operation was cancelled through its `AbortSignal`. Never retried. */
 export class AbortedError extends IMBridgeError {
   /** The error class name (stable across builds, unlike `constructor.name`). */
@@ -296,13 +287,9 @@ export class AbortedError extends IMBridgeError {
   }
 }
 
-/**
- * True when the value is an abort: an {@link AbortedError}, a DOM `AbortError`, or an
- * {@link APICallError} of kind `aborted`.
- */
+/** True when the value is an abort: an {@link AbortedError} or a DOM `AbortError`. */
 export function isAbortError(value: unknown): boolean {
   if (AbortedError.isInstance(value)) return true;
-  if (APICallError.isInstance(value)) return value.kind === 'aborted';
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -1,79 +1,183 @@
+import type { LogEntry, LogEventName } from './log-entry.ts';
+
 /** Severity of a log entry. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** Names of the structured events the bot runtime logs. */
-export type BotLogEventName =
-  | 'received'
-  | 'ignored'
-  | 'deduped'
-  | 'queued'
-  | 'superseded'
-  | 'interrupted'
-  | 'reply-started'
-  | 'reply-finished'
-  | 'model-error'
-  | 'model-retry'
-  | 'update-rate-limited'
-  | 'update-failed'
-  | 'reply-split'
-  | 'reply-stopped'
-  | 'error-message-failed'
-  | 'lock-lost'
-  | 'turn-failed'
-  | 'enqueue-failed'
-  | 'background-failed';
-
 /**
- * One structured log entry. `event` names what happened; the other fields depend on it
- * (`conversationId`, `messageId`, `replyId`, `timeToFirstTokenMs`, `updateCount`, `error`...).
- * Entries never contain secrets or message text.
- */
-export interface LogEntry {
-  /** Severity. */
-  level: LogLevel;
-  /** What happened. */
-  event: BotLogEventName | (string & {});
-  /** Event fields. */
-  [field: string]: unknown;
-}
-
-/**
- * Receives the runtime's structured log entries. Silent unless you pass one.
+ * Where imbridge writes its log: anything console-shaped. `console`, a pino logger and a winston
+ * logger can be passed as they are (pino is recognised and called the pino way, fields first).
+ * Each call gets a short human-readable message and the structured {@link LogEntry}, which never
+ * holds a secret or message text.
  *
  * @example
  * ```ts
- * // pino
- * const logger: Logger = { log: (entry) => pinoLogger[entry.level](entry) };
+ * createBot({ model, logger: pino() });      // pino, as is
+ * createBot({ model, logger: console });     // every level, debug included
+ * createBot({ model, logger: false });       // silent
+ * // default: warnings and errors to the console
  * ```
  */
 export interface Logger {
-  /** Called once per entry; must not throw. */
-  log(entry: LogEntry): void;
+  /** Detail of normal operation (every webhook, every queued message). */
+  debug(message: string, entry: LogEntry): void;
+  /** Milestones (a reply started, finished, was interrupted). */
+  info(message: string, entry: LogEntry): void;
+  /** Something was rejected or degraded (a bad webhook signature, a rate-limited update). */
+  warn(message: string, entry: LogEntry): void;
+  /** Something failed (a reply, a state call, an error message that could not be sent). */
+  error(message: string, entry: LogEntry): void;
 }
 
-/** A logger that drops everything (the default). */
-export const silentLogger: Logger = {
-  log() {},
+/** What a `logger` option accepts: a logger, `false` for silence, or `undefined` for the default. */
+export type LoggerOption = Logger | false | undefined;
+
+/** Writes one entry at a level; never throws. */
+export type LogEmitter = (level: LogLevel, entry: LogEntry) => void;
+
+const LEVEL_RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** Options of {@link consoleLogger}. */
+export interface ConsoleLoggerOptions {
+  /** Lowest level written. @default 'warn' */
+  level?: LogLevel | undefined;
+}
+
+/**
+ * A logger that writes to the console from `level` up (the default logger writes warnings and
+ * errors). Use `consoleLogger({ level: 'debug' })` to see every event.
+ */
+export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
+  const threshold = LEVEL_RANK[options.level ?? 'warn'];
+  const write =
+    (level: LogLevel) =>
+    (message: string, entry: LogEntry): void => {
+      if (LEVEL_RANK[level] < threshold) return;
+      // Resolved at call time, so a patched or replaced console is honoured.
+      const target = globalThis.console;
+      const method = level === 'debug' ? target.debug : target[level];
+      method.call(target, `[imbridge] ${message}`, entry);
+    };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+const DEFAULT_LOGGER = consoleLogger();
+const PINO_SERIALIZERS = Symbol.for('pino.serializers');
+
+/** Short descriptions of each event, used to build the message. */
+const DESCRIPTIONS: Readonly<Record<LogEventName, string>> = {
+  received: 'message received',
+  ignored: 'message ignored',
+  deduped: 'duplicate delivery dropped',
+  queued: 'message queued',
+  superseded: 'message superseded by a newer one',
+  interrupted: 'reply interrupted',
+  'reply-started': 'reply started',
+  'reply-finished': 'reply finished',
+  'model-error': 'the model failed',
+  'update-rate-limited': 'reply update rate-limited',
+  'update-failed': 'reply update failed',
+  'reply-split': 'reply continued in a new message',
+  'reply-stopped': 'reply stopped at the size cap',
+  'error-message-failed': 'the error message could not be sent',
+  'lock-lost': 'the turn lock was lost',
+  'turn-failed': 'the turn could not start',
+  'enqueue-failed': 'the message could not be queued',
+  'background-failed': 'background work failed',
+  'subscribe-failed': 'could not listen for interrupts',
+  'webhook-rejected': 'webhook rejected',
+  'webhook-failed': 'webhook handling failed',
+  'signature-check-disabled': 'webhook signature checks are OFF (verifySignatures: false)',
 };
 
+function describe(entry: LogEntry): string {
+  let message = DESCRIPTIONS[entry.event];
+  const detail = 'reason' in entry && typeof entry.reason === 'string' ? entry.reason : undefined;
+  if (detail !== undefined) message += ` (${detail})`;
+  const error = 'error' in entry ? entry.error : undefined;
+  if (error !== undefined && typeof error.message === 'string') message += `: ${error.message}`;
+  return message;
+}
+
+/**
+ * Turns a `logger` option into an emitter: `undefined` → warnings and errors to the console,
+ * `false` → nothing, a logger → that logger (pino called fields-first). A logger that throws
+ * never breaks the caller.
+ */
+export function createLogEmitter(option: LoggerOption): LogEmitter {
+  if (option === false) return () => {};
+  const logger = option ?? DEFAULT_LOGGER;
+  const isPino = typeof logger === 'object' && logger !== null && PINO_SERIALIZERS in logger;
+  return (level, entry) => {
+    try {
+      const message = describe(entry);
+      if (isPino) {
+        (logger[level] as unknown as (fields: LogEntry, message: string) => void).call(
+          logger,
+          entry,
+          message,
+        );
+      } else logger[level](message, entry);
+    } catch {
+      // A broken logger must not break replies.
+    }
+  };
+}
+
+/** A logger that drops everything (same as `logger: false`). */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
+
+/** What {@link describeError} keeps of an error: identifying fields, never a stack or payload. */
+export interface ErrorDescription {
+  /** Error class name. */
+  name?: string;
+  /** imbridge error code. */
+  code?: string;
+  /** Message (secret-free for imbridge errors). */
+  message?: string;
+  /** API error kind. */
+  kind?: string;
+  /** Vendor id. */
+  provider?: string;
+  /** HTTP status. */
+  statusCode?: number;
+  /** Vendor error code. */
+  providerCode?: string | number;
+  /** Vendor request id. */
+  requestId?: string;
+  /** Whether a retry may succeed. */
+  retryable?: boolean;
+  /** Requested wait before a retry, in milliseconds. */
+  retryAfterMs?: number;
+  /** What to do about it. */
+  hint?: string;
+}
+
+const DESCRIBED_FIELDS = [
+  'name',
+  'code',
+  'message',
+  'kind',
+  'provider',
+  'statusCode',
+  'providerCode',
+  'requestId',
+  'retryable',
+  'retryAfterMs',
+  'hint',
+] as const;
+
 /** Describes an error for a log entry without its stack or any payload. */
-export function describeError(error: unknown): Record<string, unknown> {
+export function describeError(error: unknown): ErrorDescription {
   if (typeof error !== 'object' || error === null) return { message: String(error) };
   const record = error as Record<string, unknown>;
   const description: Record<string, unknown> = {};
-  for (const field of [
-    'name',
-    'code',
-    'message',
-    'kind',
-    'provider',
-    'statusCode',
-    'providerCode',
-    'requestId',
-    'retryable',
-    'retryAfterMs',
-  ]) {
+  for (const field of DESCRIBED_FIELDS) {
     if (record[field] !== undefined) description[field] = record[field];
   }
-  return description;
+  return description as ErrorDescription;
 }

@@ -1,12 +1,36 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toNodeListener } from './node-listener.ts';
+import type { LogEntry } from '../logging/log-entry.ts';
+import type { Logger } from '../logging/logger.ts';
+import { BODY_ALREADY_READ_MESSAGE, toNodeListener } from './node-listener.ts';
 
 let server: Server | undefined;
 
 async function serve(listener: ReturnType<typeof toNodeListener>): Promise<string> {
   const created = createServer((request, response) => void listener(request, response));
+  server = created;
+  await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(created.address() as AddressInfo).port}`;
+}
+
+/** What a body-parser middleware does: read the whole stream, then leave a parsed body on req. */
+async function parseBody(
+  request: IncomingMessage,
+  parse: (bytes: Buffer) => unknown,
+): Promise<IncomingMessage & { body?: unknown }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Object.assign(request, { body: parse(Buffer.concat(chunks)) });
+}
+
+async function serveBehindParser(
+  listener: ReturnType<typeof toNodeListener>,
+  parse: (bytes: Buffer) => unknown,
+): Promise<string> {
+  const created = createServer((request, response) => {
+    void parseBody(request, parse).then((parsed) => listener(parsed, response));
+  });
   server = created;
   await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(created.address() as AddressInfo).port}`;
@@ -137,5 +161,47 @@ describe('toNodeListener', () => {
     const response = await fetch(url, { method: 'POST', body: '{}' });
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain('secret');
+  });
+
+  it('refuses a body a JSON parser already consumed, saying how to mount the route, and logs it', async () => {
+    const errors: Array<{ message: string; entry: LogEntry }> = [];
+    const logger: Logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (message, entry) => errors.push({ message, entry }),
+    };
+    let called = false;
+    const url = await serveBehindParser(
+      toNodeListener(
+        async () => {
+          called = true;
+          return new Response('ok');
+        },
+        { logger },
+      ),
+      (bytes) => JSON.parse(bytes.toString('utf8')),
+    );
+    const response = await fetch(url, { method: 'POST', body: '{"a":1}' });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: BODY_ALREADY_READ_MESSAGE });
+    expect(BODY_ALREADY_READ_MESSAGE).toContain('express.raw');
+    expect(called).toBe(false);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain('express.json()');
+  });
+
+  it('uses the raw bytes a raw-body parser left on req.body', async () => {
+    let seen: string | undefined;
+    const url = await serveBehindParser(
+      toNodeListener(async (request) => {
+        seen = await request.text();
+        return new Response('ok');
+      }),
+      (bytes) => bytes,
+    );
+    const response = await fetch(url, { method: 'POST', body: '{"raw":"体"}' });
+    expect(response.status).toBe(200);
+    expect(seen).toBe('{"raw":"体"}');
   });
 });

@@ -1,4 +1,5 @@
-import type { WebhookContext, WebhookHandler } from '../runtime/bot.ts';
+import { createLogEmitter, type LoggerOption } from '../logging/logger.ts';
+import type { WebhookContext, WebhookHandler } from '../runtime/options.ts';
 
 /** The parts of Node's `http.IncomingMessage` the listener reads. */
 export interface NodeIncomingMessage extends AsyncIterable<unknown> {
@@ -8,6 +9,16 @@ export interface NodeIncomingMessage extends AsyncIterable<unknown> {
   url?: string | undefined;
   /** Request headers (lower-cased names). */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * Set by body parsers (Express `express.json()`/`express.raw()`, Nest, Koa's bodyparser on
+   * `req`). Raw bytes or text (`express.raw()`, `express.text()`) are used as the body; a parsed
+   * object cannot be turned back into the exact bytes a signature covers, so it is refused.
+   */
+  body?: unknown;
+  /** Raw bytes kept by a framework (Nest's `rawBody: true`, an `express.json({ verify })` hook); preferred over `body`. */
+  rawBody?: unknown;
+  /** True once the request stream was read to its end (by a body parser, for instance). */
+  readableEnded?: boolean | undefined;
 }
 
 /** The parts of Node's `http.ServerResponse` the listener writes. */
@@ -35,13 +46,26 @@ export interface NodeListenerOptions {
   /** Base URL used to build the `Request` URL. @default 'http://localhost' */
   baseUrl?: string;
   /** Background-work hook passed to the handler. */
-  context?: WebhookContext;
+  context?: WebhookContext | undefined;
+  /** Where a refused request is reported. @default warnings and errors to the console */
+  logger?: LoggerOption;
+}
+
+/** What to do when a body parser consumed the request first. */
+export const BODY_ALREADY_READ_MESSAGE =
+  'the request body was already read by a body parser (e.g. a global express.json()): ' +
+  'mount the webhook route before the parser, or give it express.raw({ type: "*/*" }) ' +
+  'so the exact bytes reach imbridge';
+
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array;
 }
 
 /**
  * Adapts a Web-standard handler to Node's `http.createServer` (and Express) listener signature.
- * Reads the body with a size cap, converts headers, and streams the `Response` back as it is
- * produced (server-sent events included, with back-pressure). When the client disconnects, the
+ * Reads the body with a size cap (or takes the raw bytes a body parser such as `express.raw()`
+ * left in `req.body`; a parsed JSON body is refused with a message that says how to mount the
+ * route), converts headers, and streams the `Response` back as it is produced (server-sent events included, with back-pressure). When the client disconnects, the
  * `Request`'s `signal` aborts and the response body is cancelled, so work stops.
  * Imports no `node:` module, so it also bundles for edge runtimes.
  *
@@ -58,6 +82,7 @@ export function toNodeListener(
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   const baseUrl = options.baseUrl ?? 'http://localhost';
   const encoder = new TextEncoder();
+  const log = createLogEmitter(options.logger);
   return async (incoming, outgoing) => {
     try {
       const headers = new Headers();
@@ -68,7 +93,37 @@ export function toNodeListener(
       }
       const method = incoming.method ?? 'GET';
       let body: Uint8Array<ArrayBuffer> | undefined;
-      if (method !== 'GET' && method !== 'HEAD') {
+      const parsed = isBytes(incoming.rawBody) ? incoming.rawBody : incoming.body;
+      if (
+        method !== 'GET' &&
+        method !== 'HEAD' &&
+        (parsed !== undefined || incoming.readableEnded === true)
+      ) {
+        // A body parser ran first: raw bytes or text are usable as they are, anything else is not.
+        const bytes = isBytes(parsed)
+          ? parsed
+          : typeof parsed === 'string'
+            ? encoder.encode(parsed)
+            : undefined;
+        if (bytes === undefined) {
+          log('error', {
+            event: 'webhook-failed',
+            platform: 'node',
+            error: { name: 'BodyAlreadyRead', message: BODY_ALREADY_READ_MESSAGE },
+          });
+          write(
+            outgoing,
+            new Response(JSON.stringify({ error: BODY_ALREADY_READ_MESSAGE }), { status: 500 }),
+            encoder,
+          );
+          return;
+        }
+        if (bytes.byteLength > maxBodyBytes) {
+          write(outgoing, new Response('{"error":"body too large"}', { status: 413 }), encoder);
+          return;
+        }
+        body = new Uint8Array(bytes);
+      } else if (method !== 'GET' && method !== 'HEAD') {
         const declared = Number(headers.get('content-length') ?? '0');
         if (declared > maxBodyBytes) {
           write(outgoing, new Response('{"error":"body too large"}', { status: 413 }), encoder);

@@ -18,7 +18,9 @@ function recordingSink(latencyMs = 10) {
   const failures: unknown[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
+  let attempts = 0;
   const run = async (call: RecordedCall) => {
+    attempts += 1;
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
@@ -42,6 +44,10 @@ function recordingSink(latencyMs = 10) {
     failNext: (...errors: unknown[]) => failures.push(...errors),
     get maxInFlight() {
       return maxInFlight;
+    },
+    /** Calls made, failed ones included. */
+    get attempts() {
+      return attempts;
     },
   };
 }
@@ -120,26 +126,36 @@ describe('ReplyPacer', () => {
     await vi.advanceTimersByTimeAsync(450);
     expect(recorder.calls.map((call) => call.text)).toEqual(['one two three']);
     expect(recorder.calls[0]?.atMs).toBeGreaterThanOrEqual(500);
-    recorder.failNext(memoryRateLimitError(), memoryRateLimitError());
-    const finishing = pacer.finish('one two three four', 'complete');
+    recorder.failNext(memoryRateLimitError());
+    pacer.push('one two three four');
+    await vi.advanceTimersByTimeAsync(20);
+    // Exponential pause without retryAfterMs: 1 s; the final call waits it out.
+    expect(limited).toEqual([500, 1000]);
+    const finishing = pacer.finish('one two three four five', 'complete');
+    await vi.advanceTimersByTimeAsync(900);
+    expect(recorder.calls.at(-1)?.kind).toBe('update');
     await vi.runAllTimersAsync();
     await finishing;
-    expect(recorder.calls.at(-1)).toMatchObject({ kind: 'finish', text: 'one two three four' });
-    // Exponential back-off without retryAfterMs: 1 s then 2 s.
-    expect(limited).toEqual([500, 1000, 2000]);
+    expect(recorder.calls.at(-1)).toMatchObject({
+      kind: 'finish',
+      text: 'one two three four five',
+    });
+    expect(recorder.calls.at(-1)?.atMs).toBeGreaterThanOrEqual(1500);
   });
 
-  it('gives up on the final call after finalRetries rate-limit errors', async () => {
+  it("makes the final call once and rejects with its error: retrying is the adapter client's job", async () => {
     const recorder = recordingSink(1);
-    const pacer = new ReplyPacer({ sink: recorder.sink, minIntervalMs: 0, finalRetries: 1 });
-    recorder.failNext(memoryRateLimitError(10), memoryRateLimitError(10));
+    const pacer = new ReplyPacer({ sink: recorder.sink, minIntervalMs: 0 });
+    const limited = memoryRateLimitError(10);
+    recorder.failNext(limited, memoryRateLimitError(10));
     const finishing = pacer.finish('x', 'complete');
     const outcome = finishing.then(
       () => 'resolved',
       (error: unknown) => error,
     );
     await vi.runAllTimersAsync();
-    expect(APICallError.isInstance(await outcome)).toBe(true);
+    expect(await outcome).toBe(limited);
+    expect(recorder.attempts).toBe(1);
   });
 
   it('reports a non-rate-limit failure once and stops updating', async () => {

@@ -13,12 +13,10 @@ export interface ReplyPacerOptions {
   bucket?: TokenBucket | undefined;
   /** Cancels intermediate platform calls (the final one is still attempted). */
   signal?: AbortSignal | undefined;
-  /** First back-off after a rate-limit error without `retryAfterMs`. @default 1000 */
-  rateLimitBackoffMs?: number;
-  /** Longest back-off, in milliseconds. @default 30000 */
-  maxRateLimitBackoffMs?: number;
-  /** How many times the final call is retried on rate-limit errors. @default 5 */
-  finalRetries?: number;
+  /** First pause of intermediate updates after a rate-limit error without `retryAfterMs`. @default 1000 */
+  rateLimitBackoffMs?: number | undefined;
+  /** Longest pause, in milliseconds. @default 30000 */
+  maxRateLimitBackoffMs?: number | undefined;
   /** Called after each delivered call (update or final). */
   onDelivered?: (() => void) | undefined;
   /** Called when an intermediate update is rate-limited. */
@@ -33,8 +31,12 @@ export interface ReplyPacerOptions {
  * - at most one call per `minIntervalMs` (the final one included);
  * - no call for unchanged text; intermediate texts are coalesced (only the newest is sent);
  * - a token from the app-wide bucket before every call;
- * - on a rate-limit error: back off (`retryAfterMs` or exponential), skip intermediate updates
- *   meanwhile, and still deliver the final text.
+ * - on a rate-limit error of an intermediate update: pause intermediate updates (`retryAfterMs`
+ *   or exponential), then send the newest text; the final call waits out the pause too.
+ *
+ * The pacer never retries a call: the adapter's client owns retries of platform calls (and gives
+ * the final update the longer retry budget), so one update never multiplies into retries of
+ * retries (decision 0010).
  *
  * `push` is synchronous and allocation-free when an update is already scheduled, so it can be
  * called for every token.
@@ -132,9 +134,9 @@ export class ReplyPacer {
   }
 
   /**
-   * Waits for any update in flight, then delivers the final text with the reason, respecting the
-   * interval and the bucket, retrying on rate-limit errors. Rejects with the platform error if
-   * the final call fails otherwise (or keeps being rate-limited).
+   * Waits for any update in flight, then delivers the final text with the reason, once,
+   * respecting the interval, any rate-limit pause and the bucket. Rejects with the platform
+   * error if the call fails (the adapter's client has already retried what it could).
    */
   async finish(finalText: string, reason: ReplyFinishReason): Promise<void> {
     this.finishing = true;
@@ -144,28 +146,17 @@ export class ReplyPacer {
       this.timer = undefined;
     }
     if (this.inFlight !== undefined) await this.inFlight;
-    const retries = this.options.finalRetries ?? 5;
-    for (let attempt = 0; ; attempt += 1) {
-      for (;;) {
-        const waitMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs) - Date.now();
-        if (waitMs <= 0) break;
-        await delay(waitMs);
-      }
-      const wait = this.options.bucket?.take();
-      if (wait !== undefined) await wait;
-      try {
-        this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
-        await this.options.sink.finish(finalText, { reason });
-        this.sent = finalText;
-        this.callCount += 1;
-        this.options.onDelivered?.();
-        return;
-      } catch (error) {
-        if (!isRateLimitError(error) || attempt >= retries) throw error;
-        const backoffMs = this.nextBackoff(error.retryAfterMs);
-        this.cooldownUntilMs = Date.now() + backoffMs;
-        this.options.onRateLimited?.(error, backoffMs);
-      }
+    for (;;) {
+      const waitMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs) - Date.now();
+      if (waitMs <= 0) break;
+      await delay(waitMs);
     }
+    const wait = this.options.bucket?.take();
+    if (wait !== undefined) await wait;
+    this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
+    await this.options.sink.finish(finalText, { reason });
+    this.sent = finalText;
+    this.callCount += 1;
+    this.options.onDelivered?.();
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { APICallError } from '../errors/errors.ts';
-import type { LogEntry } from '../logging/logger.ts';
+import type { LogEntry } from '../logging/log-entry.ts';
+import type { Logger, LogLevel } from '../logging/logger.ts';
 import type { ModelRequest } from '../spec/language-model.ts';
 import { memoryState } from '../state/memory-state.ts';
 import {
@@ -14,7 +15,20 @@ import {
   type ScriptedModel,
   textSteps,
 } from '../testing/scripted-model.ts';
-import { type BotOptions, createBot } from './bot.ts';
+import { createBot } from './bot.ts';
+import type { BotOptions } from './options.ts';
+
+type LoggedEntry = LogEntry & { level: LogLevel; message: string };
+
+/** A logger that keeps every entry (with its level and message) for assertions. */
+function collectingLogger(logs: LoggedEntry[]): Logger {
+  const at =
+    (level: LogLevel) =>
+    (message: string, entry: LogEntry): void => {
+      logs.push({ ...entry, level, message });
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
 
 function setup(
   options: Partial<Omit<BotOptions, 'model'>> & {
@@ -32,13 +46,13 @@ function setup(
     createScriptedModel({
       scripts: options.scripts ?? [{ steps: textSteps('Hello there, friend!', { delayMs: 2 }) }],
     });
-  const logs: LogEntry[] = [];
+  const logs: LoggedEntry[] = [];
   const state = options.state ?? memoryState();
   const bot = createBot({
     ...options,
     model,
     state,
-    logger: { log: (entry) => logs.push(entry) },
+    logger: collectingLogger(logs),
   });
   const handler = bot.webhook(adapter);
   let sequence = 0;
@@ -280,7 +294,6 @@ describe('createBot', () => {
       const state = memoryState();
       const { send, bot, adapter, handler } = setup({
         state,
-        streaming: { maxRetries: 0 },
         scripts: [
           { steps: textSteps('ok', { delayMs: 1 }) },
           {
@@ -568,7 +581,6 @@ describe('createBot', () => {
 
     it('posts only the error message when the model throws before any text', async () => {
       const { send, bot, conversation } = setup({
-        streaming: { maxRetries: 0 },
         scripts: [{ steps: [{ type: 'throw', error: new Error('connection refused') }] }],
       });
       await send('Hi');
@@ -580,24 +592,38 @@ describe('createBot', () => {
       });
     });
 
-    it('gives up on a stalled stream after stallTimeoutMs and reports an error', async () => {
+    it('reports a timeout raised by the model: text so far finished as error, then the error message', async () => {
+      const timeout = new APICallError({
+        message: 'x sent nothing for 60 ms',
+        provider: 'x',
+        kind: 'timeout',
+        timeoutMs: 60,
+        timeoutPhase: 'stall',
+      });
       const { send, bot, model, conversation, logs } = setup({
-        streaming: { stallTimeoutMs: 60, maxRetries: 0 },
-        scripts: [{ steps: [{ type: 'text', text: 'thinking' }, { type: 'stall' }] }],
+        scripts: [
+          {
+            steps: [
+              { type: 'text', text: 'thinking' },
+              { type: 'error', error: timeout, delayMs: 30 },
+            ],
+          },
+        ],
       });
       await send('Hi');
       await bot.idle();
-      expect(model.calls[0]?.aborted).toBe(true);
+      expect(model.calls).toHaveLength(1);
       expect(conversation()[0]).toMatchObject({ finishReason: 'error', text: 'thinking' });
       expect(conversation()[1]?.kind).toBe('error');
-      const error = logs.find((entry) => entry.event === 'model-error')?.error as Record<
-        string,
-        unknown
-      >;
-      expect(error.name).toBe('TimeoutError');
+      const logged = logs.find((entry) => entry.event === 'model-error');
+      expect(logged).toMatchObject({
+        level: 'error',
+        error: { name: 'APICallError', kind: 'timeout' },
+      });
+      expect(logged?.message).toContain('x sent nothing for 60 ms');
     });
 
-    it('stops waiting for a model that ignores its abort signal', async () => {
+    it('stops waiting for a model that ignores its abort signal when the user interrupts', async () => {
       const model = createScriptedModel({
         ignoreAbort: true,
         scripts: [
@@ -609,58 +635,35 @@ describe('createBot', () => {
           },
         ],
       });
-      const { send, bot, conversation } = setup({
-        model,
-        streaming: { stallTimeoutMs: 50, maxRetries: 0 },
-      });
+      const { send, bot, conversation, handler, adapter } = setup({ model });
       const started = Date.now();
       await send('Hi');
+      await waitFor(() => conversation()[0]?.id !== undefined);
+      await handler(
+        adapter.request({
+          type: 'interrupt',
+          userId: 'alice',
+          replyId: conversation()[0]?.id as string,
+        }),
+      );
       await bot.idle();
       expect(Date.now() - started).toBeLessThan(1500);
-      expect(conversation()[0]?.finishReason).toBe('error');
+      expect(conversation()[0]?.finishReason).toBe('interrupted');
     });
 
-    it('retries a retryable error while no text has reached the user', async () => {
+    it("never retries the model: a retryable failure is reported once (retries are the model's own)", async () => {
       const retryable = new APICallError({ message: 'overloaded', provider: 'x', kind: 'server' });
       const { send, bot, model, conversation } = setup({
-        streaming: { retryDelayMs: 1 },
         scripts: [
           { steps: [{ type: 'error', error: retryable }] },
-          { steps: [{ type: 'throw', error: retryable }] },
-          { steps: textSteps('third time lucky', { delayMs: 1 }) },
+          { steps: textSteps('never asked', { delayMs: 1 }) },
         ],
       });
       await send('Hi');
       await bot.idle();
-      expect(model.calls).toHaveLength(3);
-      expect(conversation()).toHaveLength(1);
-      expect(conversation()[0]).toMatchObject({
-        text: 'third time lucky',
-        finishReason: 'complete',
-      });
-    });
-
-    it('does not retry once text has reached the user, nor a non-retryable error', async () => {
-      const retryable = new APICallError({ message: 'overloaded', provider: 'x', kind: 'server' });
-      const fatal = new APICallError({ message: 'bad key', provider: 'x', kind: 'auth' });
-      const { send, bot, model } = setup({
-        streaming: { retryDelayMs: 1 },
-        scripts: [
-          {
-            steps: [
-              { type: 'text', text: 'some text' },
-              { type: 'error', error: retryable, delayMs: 40 },
-            ],
-          },
-          { steps: [{ type: 'error', error: fatal }] },
-        ],
-      });
-      await send('Q1');
-      await bot.idle();
       expect(model.calls).toHaveLength(1);
-      await send('Q2');
-      await bot.idle();
-      expect(model.calls).toHaveLength(2);
+      expect(conversation()).toHaveLength(1);
+      expect(conversation()[0]?.kind).toBe('error');
     });
 
     it('reports an empty answer as an error instead of staying silent', async () => {
@@ -746,12 +749,11 @@ describe('createBot', () => {
       ).toBe(true);
     });
 
-    it('backs off on a rate-limit error and still delivers the final text', async () => {
+    it('pauses intermediate updates on a rate-limit error and still delivers the final text', async () => {
       const { send, bot, adapter, conversation, logs } = setup({
-        scripts: [{ steps: textSteps('rate limited but complete', { chunkSize: 2, delayMs: 3 }) }],
+        scripts: [{ steps: textSteps('rate limited but complete', { chunkSize: 2, delayMs: 15 }) }],
       });
       adapter.failNext('update', memoryRateLimitError(60), 3);
-      adapter.failNext('finish', memoryRateLimitError(30), 1);
       await send('Hi');
       await bot.idle();
       expect(conversation()[0]).toMatchObject({
@@ -762,6 +764,21 @@ describe('createBot', () => {
         logs.filter((entry) => entry.event === 'update-rate-limited').length,
       ).toBeGreaterThanOrEqual(2);
       expect(conversation()).toHaveLength(1);
+    });
+
+    it('calls finish once and does not retry it (the adapter client owns retries): the user gets the error message', async () => {
+      const { send, bot, adapter, conversation, logs } = setup({
+        scripts: [{ steps: textSteps('almost there', { delayMs: 2 }) }],
+      });
+      adapter.failNext('finish', memoryRateLimitError(30), 1);
+      await send('Hi');
+      await bot.idle();
+      expect(adapter.operationCounts.finish).toBe(1);
+      expect(logs.find((entry) => entry.event === 'update-failed')).toMatchObject({
+        final: true,
+        level: 'error',
+      });
+      expect(conversation().at(-1)?.kind).toBe('error');
     });
 
     it('splits a reply that outgrows the size cap into follow-up messages', async () => {

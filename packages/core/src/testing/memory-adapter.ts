@@ -100,6 +100,8 @@ export interface MemoryAdapter extends ChatAdapter {
   readonly maxConcurrentCallsPerReply: number;
   /** Total platform calls (open excluded). */
   readonly callCount: number;
+  /** Calls made per operation, failed ones included (tests count retries with it). */
+  readonly operationCounts: Readonly<Record<MemoryOperation, number>>;
   /** Listens to what a client would be notified of; returns an unsubscribe function. */
   onChange(listener: (change: MemoryChatChange) => void): () => void;
   /** Makes the next `times` calls of `operation` fail with `error`. */
@@ -177,6 +179,13 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
   let nextId = 1;
   let maxConcurrent = 0;
   let calls = 0;
+  const operationCounts: Record<MemoryOperation, number> = {
+    open: 0,
+    update: 0,
+    finish: 0,
+    post: 0,
+    postError: 0,
+  };
 
   const conversationIdFor = (input: { userId: string; groupId?: string }): string =>
     input.groupId !== undefined ? `group:${input.groupId}` : `direct:${input.userId}`;
@@ -190,6 +199,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     operation: MemoryOperation,
     signal: AbortSignal | undefined,
   ): Promise<void> => {
+    operationCounts[operation] += 1;
     if (signal?.aborted) throw new AbortedError({ message: 'Platform call aborted' });
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const fault = faults.get(operation);
@@ -290,6 +300,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     get callCount() {
       return calls;
     },
+    operationCounts,
     conversation(conversationId) {
       return messages.filter((message) => message.conversationId === conversationId);
     },

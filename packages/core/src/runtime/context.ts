@@ -1,0 +1,41 @@
+import type { LogEmitter } from '../logging/logger.ts';
+import { TokenBucket } from '../pacer/token-bucket.ts';
+import type { ChatAdapter } from '../spec/chat-adapter.ts';
+import type { LanguageModel } from '../spec/language-model.ts';
+import type { StateAdapter } from '../spec/state-adapter.ts';
+import type { BotOptions, BotSettings } from './options.ts';
+import type { TurnRegistry } from './turn-registry.ts';
+
+/** What the parts of one bot share: its options, state, log, running turns and rate buckets. */
+export interface RuntimeContext {
+  readonly options: BotOptions;
+  readonly settings: BotSettings;
+  readonly model: LanguageModel;
+  readonly state: StateAdapter;
+  readonly log: LogEmitter;
+  readonly turns: TurnRegistry;
+  /** The state channel cancel messages travel on. */
+  readonly cancelChannel: string;
+  /** A state key: `<prefix>:<kind>:<platform>:<id>`. */
+  key(kind: string, platform: string, id: string): string;
+  /** The app-wide token bucket of an adapter (one per adapter object). */
+  bucketFor(adapter: ChatAdapter): TokenBucket;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+}
+
+/** Builds the per-adapter bucket lookup: Tencent counts its 200 calls/s per app, not per chat. */
+export function createBucketLookup(): (adapter: ChatAdapter) => TokenBucket {
+  const buckets = new WeakMap<ChatAdapter, TokenBucket>();
+  return (adapter) => {
+    let bucket = buckets.get(adapter);
+    if (bucket === undefined) {
+      bucket = new TokenBucket({
+        ratePerSecond: adapter.limits.callsPerSecond,
+        burst: adapter.limits.burst ?? adapter.limits.callsPerSecond,
+      });
+      buckets.set(adapter, bucket);
+    }
+    return bucket;
+  };
+}

@@ -1,0 +1,204 @@
+import type { IMBridgeError } from '../errors/errors.ts';
+import type { LoggerOption } from '../logging/logger.ts';
+import type { ChatAdapter, InboundMessage } from '../spec/chat-adapter.ts';
+import type { LanguageModel } from '../spec/language-model.ts';
+import type { StateAdapter } from '../spec/state-adapter.ts';
+import {
+  checkInteger,
+  checkNonEmptyString,
+  checkOneOf,
+  optionError,
+} from '../util/option-checks.ts';
+import type { OverflowPolicy } from './reply-writer.ts';
+
+/** How a conversation handles a message that arrives while a reply is running. */
+export type ConcurrencyPolicy = 'queue' | 'interrupt';
+
+/** History (multi-turn memory) settings. */
+export interface HistoryOptions {
+  /** Messages (user and assistant) kept per conversation. @default 20 */
+  maxMessages?: number | undefined;
+  /** Forget a conversation after this much silence, in milliseconds (sliding). @default 86_400_000 (24 h) */
+  ttlMs?: number | undefined;
+}
+
+/**
+ * Streaming settings. Timeouts and retries of the model call are the model's own (see
+ * `@imbridge/llm`'s `timeoutMs`, `firstTokenTimeoutMs`, `stallTimeoutMs` and `retry`): the
+ * runtime neither retries a model nor runs a second set of timers.
+ */
+export interface StreamingOptions {
+  /** Minimum time between two updates of one reply. @default the adapter's `limits.minUpdateIntervalMs` */
+  minIntervalMs?: number | undefined;
+  /** What to do when a reply outgrows the platform's size cap. @default 'split' */
+  overflow?: OverflowPolicy | undefined;
+  /** Appended to a reply stopped by the `stop` overflow policy. @default '…(reply too long, truncated)' */
+  overflowNotice?: string | undefined;
+}
+
+/** Turn-lock settings. */
+export interface LockSettings {
+  /** Lock lifetime without a heartbeat, in milliseconds. @default 30_000 */
+  ttlMs?: number | undefined;
+  /** Heartbeat period while a reply runs, in milliseconds. @default ttlMs / 3 */
+  heartbeatMs?: number | undefined;
+}
+
+/** What {@link BotOptions.instructions} and {@link BotOptions.errorMessage} functions receive. */
+export interface TurnContext {
+  /** The message being answered. */
+  message: InboundMessage;
+  /** The adapter's platform id. */
+  platform: string;
+}
+
+/** Options of {@link createBot}. */
+export interface BotOptions {
+  /** The model that writes the answers (it owns its timeouts and retries). */
+  model: LanguageModel;
+  /** Shared state. @default memoryState() (one process) */
+  state?: StateAdapter | undefined;
+  /** System instructions, fixed or per turn. */
+  instructions?: string | ((context: TurnContext) => string | Promise<string>) | undefined;
+  /** Multi-turn memory; `false` sends only the newest message. */
+  history?: HistoryOptions | false | undefined;
+  /** Streaming and pacing. */
+  streaming?: StreamingOptions | undefined;
+  /** What happens to a message that arrives while a reply runs. @default 'queue' */
+  concurrency?: ConcurrencyPolicy | undefined;
+  /**
+   * Decides whether to answer a message from a human. Default: direct messages always, group
+   * messages only when they mention the bot. Bot senders are never answered.
+   */
+  shouldRespond?: ((message: InboundMessage) => boolean | Promise<boolean>) | undefined;
+  /**
+   * What the user sees when a reply fails. The error's detail goes to the logger only.
+   * @default 'Sorry, something went wrong. Please try again later.'
+   */
+  errorMessage?: string | ((error: IMBridgeError, context: TurnContext) => string) | undefined;
+  /**
+   * Where the runtime logs: console, pino, winston or any `{ debug, info, warn, error }` logger;
+   * `false` for silence. @default warnings and errors to the console
+   */
+  logger?: LoggerOption;
+  /** How long a message id is remembered for dedupe, in milliseconds. @default 86_400_000 (24 h) */
+  dedupeTtlMs?: number | undefined;
+  /** Turn lock. */
+  lock?: LockSettings | undefined;
+  /** Prefix of every state key and channel. @default 'imbridge' */
+  keyPrefix?: string | undefined;
+}
+
+/** Serverless context: hand background work to the platform so it outlives the response. */
+export interface WebhookContext {
+  /** e.g. Vercel/Cloudflare `waitUntil`. Without it, the process keeps the work alive. */
+  waitUntil?(promise: Promise<unknown>): void;
+}
+
+/** A Web-standard webhook handler. */
+export type WebhookHandler = (request: Request, context?: WebhookContext) => Promise<Response>;
+
+/** A bot created by {@link createBot}. */
+export interface Bot {
+  /**
+   * A handler for the adapter's webhook URL. The vendor is answered at once; the reply continues
+   * in the background.
+   */
+  webhook(adapter: ChatAdapter): WebhookHandler;
+  /** Resolves when no reply or queued message is being worked on (tests, graceful shutdown). */
+  idle(): Promise<void>;
+  /** Interrupts every running reply, waits for them, and stops listening for cancellations. */
+  close(): Promise<void>;
+}
+
+/** {@link BotOptions} checked, with defaults filled in. */
+export interface BotSettings {
+  historyMaxMessages: number;
+  historyTtlMs: number;
+  /** False when `history: false`. */
+  historyEnabled: boolean;
+  minIntervalMs: number | undefined;
+  overflow: OverflowPolicy;
+  overflowNotice: string;
+  policy: ConcurrencyPolicy;
+  dedupeTtlMs: number;
+  lockTtlMs: number;
+  heartbeatMs: number;
+  keyPrefix: string;
+}
+
+const DAY_MS = 86_400_000;
+const OWNER = 'createBot';
+
+function positiveInteger(value: number | undefined, name: string, fallback: number): number {
+  return value === undefined ? fallback : checkInteger(value, { owner: OWNER, name }, { min: 1 });
+}
+
+/**
+ * Checks {@link BotOptions} when the bot is created (not on the first webhook) and fills in the
+ * defaults. Throws a `ValidationError` that names the option and the value received.
+ */
+export function resolveBotSettings(options: BotOptions): BotSettings {
+  const model: unknown = options.model;
+  if (
+    typeof model !== 'object' ||
+    model === null ||
+    typeof (model as { stream?: unknown }).stream !== 'function'
+  ) {
+    throw optionError(
+      { owner: OWNER, name: 'model' },
+      'a LanguageModel (an object with stream())',
+      model,
+    );
+  }
+  const history = options.history === false ? undefined : (options.history ?? {});
+  const streaming = options.streaming ?? {};
+  const lockTtlMs = positiveInteger(options.lock?.ttlMs, 'lock.ttlMs', 30_000);
+  const heartbeatMs = positiveInteger(
+    options.lock?.heartbeatMs,
+    'lock.heartbeatMs',
+    Math.max(1, Math.floor(lockTtlMs / 3)),
+  );
+  if (heartbeatMs >= lockTtlMs) {
+    throw optionError(
+      { owner: OWNER, name: 'lock.heartbeatMs' },
+      `shorter than lock.ttlMs (${lockTtlMs})`,
+      heartbeatMs,
+    );
+  }
+  return {
+    historyEnabled: history !== undefined,
+    historyMaxMessages: positiveInteger(history?.maxMessages, 'history.maxMessages', 20),
+    historyTtlMs: positiveInteger(history?.ttlMs, 'history.ttlMs', DAY_MS),
+    minIntervalMs:
+      streaming.minIntervalMs === undefined
+        ? undefined
+        : checkInteger(
+            streaming.minIntervalMs,
+            { owner: OWNER, name: 'streaming.minIntervalMs' },
+            { min: 0 },
+          ),
+    overflow:
+      streaming.overflow === undefined
+        ? 'split'
+        : checkOneOf(streaming.overflow, { owner: OWNER, name: 'streaming.overflow' }, [
+            'split',
+            'stop',
+          ]),
+    overflowNotice: streaming.overflowNotice ?? '…(reply too long, truncated)',
+    policy:
+      options.concurrency === undefined
+        ? 'queue'
+        : checkOneOf(options.concurrency, { owner: OWNER, name: 'concurrency' }, [
+            'queue',
+            'interrupt',
+          ]),
+    dedupeTtlMs: positiveInteger(options.dedupeTtlMs, 'dedupeTtlMs', DAY_MS),
+    lockTtlMs,
+    heartbeatMs,
+    keyPrefix:
+      options.keyPrefix === undefined
+        ? 'imbridge'
+        : checkNonEmptyString(options.keyPrefix, { owner: OWNER, name: 'keyPrefix' }),
+  };
+}
