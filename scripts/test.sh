@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: lint, type check, unit and end-to-end tests, build,
-# package checks (publint --strict, attw --pack) and the smoke test of the built packages on
-# Node 20/22/24, Bun, Deno and workerd.
+# package checks (publint --strict and attw on the pnpm-packed tarballs), the packed packages
+# installed into an empty project (README quick starts type-checked, every entry loaded) and
+# the smoke test of the built packages on Node 20/22/24, Bun, Deno and workerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,6 +13,12 @@ step() { printf '\n== %s\n' "$1"; }
 step 'lint (biome ci)'
 pnpm exec biome ci --colors=off .
 pnpm exec changeset status >/dev/null  # every changeset parses
+for package in packages/*/; do  # npm packs the package folder's LICENSE: keep each a copy of ours
+  if ! cmp -s LICENSE "${package}LICENSE"; then
+    echo "${package}LICENSE is missing or differs from LICENSE: cp LICENSE ${package}" >&2
+    exit 1
+  fi
+done
 
 step 'type check'
 pnpm exec turbo run typecheck --output-logs=errors-only
@@ -31,8 +38,11 @@ echo "$summary"
 step 'build'
 pnpm exec turbo run build --output-logs=errors-only
 
-step 'package checks (publint --strict, attw --pack)'
+step 'package checks (pnpm pack; publint --strict and attw on the tarball)'
 pnpm exec turbo run check:package --output-logs=errors-only
+
+step 'the packed packages as a new user gets them (npm install, README quick starts, require/import)'
+node scripts/check-packed.mjs
 
 step 'API reference (typedoc; every export documented, links valid)'
 pnpm exec typedoc --logLevel Warn
