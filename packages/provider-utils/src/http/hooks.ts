@@ -1,0 +1,279 @@
+import { APICallError, IMBridgeError } from '@imbridge/core';
+import type { KyRequest, NormalizedOptions } from 'ky';
+import { parseJsonText, readBodyText } from '../body/read-body.ts';
+import {
+  classifyStatus,
+  type ErrorClassification,
+  type ResponseClassifier,
+} from '../errors/classification.ts';
+import { backoffDelayMs, type ResolvedRetryOptions } from '../retry/backoff.ts';
+import {
+  abortedError,
+  type FailureContext,
+  networkError,
+  responseError,
+  timeoutError,
+  unusableAnswerError,
+} from './failures.ts';
+import type {
+  OutgoingRequest,
+  PrepareContext,
+  RetryEvent,
+  VendorCall,
+  VendorResponse,
+} from './types.ts';
+
+/** What one call keeps across its attempts (held in ky's per-request `context`). */
+export interface CallState {
+  readonly call: VendorCall;
+  readonly operation: string;
+  readonly mode: 'json' | 'stream';
+  readonly bodyText: string | undefined;
+  readonly contentType: string | undefined;
+  readonly timeoutMs: number;
+  readonly retry: ResolvedRetryOptions;
+  /** Retries spent from `retry.maxRetries` (a credential renewal is not counted). */
+  retriesUsed: number;
+  renewed: boolean;
+  renewNext: boolean;
+  attempt: number;
+  attemptStartedAtMs: number;
+  /** The base URL index of the current attempt. */
+  host: number;
+  /** The wait ky applies before the next retry. */
+  nextDelayMs: number;
+  /** The checked answer, once an attempt succeeded. */
+  result: VendorResponse | undefined;
+}
+
+/** What the hooks share with the client that made them. */
+export interface HookContext {
+  readonly label: string;
+  readonly provider: string;
+  readonly secrets: () => Iterable<string | undefined>;
+  readonly maxResponseBytes: number;
+  readonly classify: ResponseClassifier | undefined;
+  readonly prepare:
+    | ((request: OutgoingRequest, context: PrepareContext) => void | Promise<void>)
+    | undefined;
+  readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  /** Moves to the next base URL if the state's host is still the active one. */
+  failover(state: CallState): void;
+  currentHost(): number;
+  urlFor(host: number, call: VendorCall): URL;
+}
+
+function stateOf(options: NormalizedOptions): CallState {
+  return (options.context as { state: CallState }).state;
+}
+
+function failureContext(hooks: HookContext, state: CallState): FailureContext {
+  return {
+    provider: hooks.provider,
+    label: hooks.label,
+    operation: state.operation,
+    secrets: hooks.secrets,
+  };
+}
+
+/** ky `beforeRequest`: the URL on the active host, the body, then the caller's signing. */
+export async function prepareHook(
+  hooks: HookContext,
+  request: KyRequest,
+  options: NormalizedOptions,
+): Promise<Request> {
+  const state = stateOf(options);
+  state.attempt += 1;
+  state.host = hooks.currentHost();
+  const outgoing: OutgoingRequest = {
+    method: request.method,
+    url: hooks.urlFor(state.host, state.call),
+    headers: new Headers(state.call.headers),
+    body: state.bodyText,
+  };
+  if (state.contentType !== undefined) outgoing.headers.set('content-type', state.contentType);
+  if (!outgoing.headers.has('accept')) {
+    outgoing.headers.set(
+      'accept',
+      state.mode === 'stream' ? 'text/event-stream' : 'application/json',
+    );
+  }
+  if (hooks.prepare !== undefined) {
+    try {
+      await hooks.prepare(outgoing, {
+        attempt: state.attempt,
+        renewCredentials: state.renewNext,
+        signal: state.call.signal,
+      });
+    } catch (error) {
+      if (IMBridgeError.isInstance(error)) throw error;
+      // Not a transport failure: never retried, and its text (which may hold a secret) is dropped.
+      throw new IMBridgeError({
+        message: `${hooks.label} ${state.operation}: preparing the request failed (${error instanceof Error ? error.name : typeof error})`,
+        code: 'prepare-failed',
+      });
+    }
+    state.renewNext = false;
+  }
+  // The limit of this attempt starts now: waiting for a rate-limit token in `prepare` is not the
+  // vendor being slow.
+  state.attemptStartedAtMs = Date.now();
+  return new Request(outgoing.url, {
+    method: outgoing.method,
+    headers: outgoing.headers,
+    body: outgoing.body ?? null,
+    // ky's signal: the caller's signal and the per-attempt timeout.
+    signal: request.signal,
+  });
+}
+
+/**
+ * Decides whether a failed attempt is retried: aborts never; decided errors (thrown by the
+ * hooks) never; retryable failures while the budget lasts. Sets the delay and moves to the next
+ * host on network errors, timeouts and 5xx.
+ */
+function planRetry(hooks: HookContext, state: CallState, error: IMBridgeError): boolean {
+  if (state.call.signal?.aborted) return false;
+  if (!APICallError.isInstance(error) || !error.retryable) return false;
+  if (state.retriesUsed >= state.retry.maxRetries) return false;
+  const delayMs = backoffDelayMs(state.retriesUsed, state.retry, error.retryAfterMs);
+  if (delayMs === undefined) return false;
+  state.retriesUsed += 1;
+  state.nextDelayMs = delayMs;
+  const failover =
+    error.kind === 'network' ||
+    error.kind === 'timeout' ||
+    (error.statusCode !== undefined && error.statusCode >= 500);
+  if (failover) hooks.failover(state);
+  hooks.onRetry?.({
+    operation: state.operation,
+    retry: state.retriesUsed,
+    delayMs,
+    error,
+    failover: failover && hooks.currentHost() !== state.host,
+  });
+  return true;
+}
+
+/**
+ * ky `retry.shouldRetry`: only failures with no answer reach it (the hooks decide everything
+ * that had an answer, and throw only what is final).
+ */
+export function retryDecision(hooks: HookContext, state: CallState, error: Error): boolean {
+  if (state.call.signal?.aborted || IMBridgeError.isInstance(error)) return false;
+  const context = failureContext(hooks, state);
+  const typed =
+    error.name === 'TimeoutError'
+      ? timeoutError(context, state.timeoutMs)
+      : networkError(context, error);
+  return planRetry(hooks, state, typed);
+}
+
+function readFailure(
+  context: FailureContext,
+  state: CallState,
+  status: number,
+  reason: string,
+  maxBytes: number,
+): IMBridgeError {
+  switch (reason) {
+    case 'aborted':
+      return abortedError(context, state.call.signal);
+    case 'timeout':
+      return timeoutError(context, state.timeoutMs);
+    case 'too-large':
+      return unusableAnswerError(context, status, `a body over ${maxBytes} bytes`, false);
+    default:
+      return unusableAnswerError(context, status, 'a body that broke off', true);
+  }
+}
+
+/**
+ * ky `afterResponse` (JSON calls): reads the body within what is left of the attempt's limit,
+ * classifies it, records a success, and otherwise retries with `ky.retry()` or throws the final
+ * typed error.
+ */
+export async function classifyHook<Marker>(
+  hooks: HookContext,
+  options: NormalizedOptions,
+  response: Response,
+  retry: (options: { delay: number; cause: Error }) => Marker,
+): Promise<Marker | undefined> {
+  const state = stateOf(options);
+  const context = failureContext(hooks, state);
+  const read = await readBodyText(response.body, {
+    maxBytes: hooks.maxResponseBytes,
+    timeoutMs: state.timeoutMs - (Date.now() - state.attemptStartedAtMs),
+    signal: state.call.signal,
+  });
+  let error: IMBridgeError;
+  let classification: ErrorClassification | undefined;
+  if (read.ok) {
+    const parsed = parseJsonText(read.text);
+    const body = parsed.ok ? parsed.value : read.text.length > 0 ? read.text : undefined;
+    classification = classifyAnswer(hooks, response, body);
+    if (classification === undefined) {
+      state.result = { status: response.status, headers: response.headers, body };
+      return undefined;
+    }
+    error = responseError(context, classification, response);
+  } else {
+    error = readFailure(context, state, response.status, read.reason, hooks.maxResponseBytes);
+  }
+  if (classification?.renewCredentials === true && !state.renewed) {
+    state.renewed = true;
+    state.renewNext = true;
+    return retry({ delay: 0, cause: error });
+  }
+  if (planRetry(hooks, state, error)) return retry({ delay: state.nextDelayMs, cause: error });
+  throw error;
+}
+
+/** A non-2xx answer of a streaming call, read (capped) and classified. */
+export function streamFailure(
+  hooks: HookContext,
+  state: CallState,
+  response: Response,
+  text: string,
+): IMBridgeError {
+  const parsed = parseJsonText(text);
+  const body = parsed.ok ? parsed.value : text.length > 0 ? text : undefined;
+  const classification = classifyAnswer(hooks, response, body) ?? {
+    ...classifyStatus(response),
+    message: errorText(body),
+  };
+  return responseError(failureContext(hooks, state), classification, response);
+}
+
+/**
+ * The vendor classifier's verdict; for a non-2xx answer the HTTP status fills in what it leaves
+ * out (the kind when it says nothing, `Retry-After` unless it read its own).
+ */
+function classifyAnswer(
+  hooks: HookContext,
+  response: Response,
+  body: unknown,
+): ErrorClassification | undefined {
+  const vendor = hooks.classify?.(response, body);
+  if (response.ok) return vendor;
+  const status = classifyStatus(response);
+  if (vendor === undefined) return { ...status, message: errorText(body) };
+  return vendor.retryAfterMs === undefined && status.retryAfterMs !== undefined
+    ? { ...vendor, retryAfterMs: status.retryAfterMs }
+    : vendor;
+}
+
+/** A short error text out of a generic error body (`{error: {message}}`, `{message}`, text). */
+export function errorText(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim().length > 0 ? body.trim() : undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  const nested =
+    typeof record.error === 'object' && record.error !== null
+      ? (record.error as Record<string, unknown>)
+      : record;
+  if (typeof nested.message === 'string') return nested.message;
+  if (typeof record.error === 'string') return record.error;
+  if (typeof record.msg === 'string') return record.msg;
+  return undefined;
+}
