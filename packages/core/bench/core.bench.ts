@@ -241,7 +241,7 @@ function createWriter(sink: ReplySink, maxMessageBytes: number, bucket: TokenBuc
     overflowNotice: '',
     signal: new AbortController().signal,
     onReplyId: noop,
-    onRateLimited: noop,
+    onPaused: noop,
     onFailure: noop,
     onSplit: noop,
   });

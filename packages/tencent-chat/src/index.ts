@@ -13,12 +13,10 @@
  * @module
  */
 
-export type {
-  TencentChatAdapter,
-  TencentChatAdapterOptions,
-  TencentStreamMode,
-} from './adapter/adapter.ts';
+export type { RetryOptions, SecretInput, VendorErrorClass } from '@imbridge/provider-utils';
+export type { TencentChatAdapter } from './adapter/adapter.ts';
 export { createTencentChatAdapter } from './adapter/adapter.ts';
+export type { TencentChatAdapterOptions, TencentStreamMode } from './adapter/options.ts';
 export type {
   ChatbotElementOptions,
   ChatbotErrorPayload,
@@ -38,6 +36,16 @@ export {
   formatMsgKey,
   parseMsgKey,
 } from './chatbot/payload.ts';
+export { createTencentChatClient } from './client/client.ts';
+export { classifyTencentError, USER_SIG_EXPIRED_CODE } from './client/errors.ts';
+export type {
+  CallOptions,
+  TencentChatClientOptions,
+  TencentChatRegion,
+} from './client/options.ts';
+export { TENCENT_CHAT_REGIONS } from './client/options.ts';
+export type { TencentChatTransport, TencentChatTransportHooks } from './client/transport.ts';
+export { createTencentChatTransport } from './client/transport.ts';
 export type {
   AddFriendsOptions,
   AddFriendsResult,
@@ -61,19 +69,7 @@ export type {
   SendStreamMessageResult,
   TencentChatClient,
   WithdrawC2CMessageOptions,
-} from './client/client.ts';
-export { createTencentChatClient } from './client/client.ts';
-export type { TencentErrorClass } from './client/errors.ts';
-export { classifyTencentError, USER_SIG_EXPIRED_CODE } from './client/errors.ts';
-export type {
-  CallOptions,
-  RetryOptions,
-  SecretInput,
-  TencentChatClientOptions,
-  TencentChatRegion,
-  TencentChatTransport,
-} from './client/transport.ts';
-export { createTencentChatTransport, TENCENT_CHAT_REGIONS } from './client/transport.ts';
+} from './client/types.ts';
 export type {
   CustomElement,
   MessageElement,
@@ -107,25 +103,9 @@ export {
   verifyUserSig,
 } from './user-sig/user-sig.ts';
 export { VERSION } from './version.ts';
-export type {
-  ParseTencentWebhookOptions,
-  TencentBotC2CMessageWebhook,
-  TencentBotGroupMessageWebhook,
-  TencentC2CAfterSendWebhook,
-  TencentC2CMessageFields,
-  TencentGroupAfterSendWebhook,
-  TencentGroupMessageFields,
-  TencentUnknownWebhook,
-  TencentWebhook,
-  TencentWebhookBase,
-  TencentWebhookCommand,
-} from './webhooks/parse.ts';
-export {
-  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
-  parseTencentWebhook,
-  webhookAcknowledgement,
-  webhookRejection,
-} from './webhooks/parse.ts';
+export type { ParseTencentWebhookOptions } from './webhooks/parse.ts';
+export { DEFAULT_WEBHOOK_MAX_BODY_BYTES, parseTencentWebhook } from './webhooks/parse.ts';
+export { webhookAcknowledgement, webhookRejection } from './webhooks/responses.ts';
 export type {
   CallbackSignCheck,
   CallbackSignFailure,
@@ -137,3 +117,15 @@ export {
   DEFAULT_CALLBACK_TOLERANCE_SECONDS,
   verifyCallbackSign,
 } from './webhooks/sign.ts';
+export type {
+  TencentBotC2CMessageWebhook,
+  TencentBotGroupMessageWebhook,
+  TencentC2CAfterSendWebhook,
+  TencentC2CMessageFields,
+  TencentGroupAfterSendWebhook,
+  TencentGroupMessageFields,
+  TencentUnknownWebhook,
+  TencentWebhook,
+  TencentWebhookBase,
+  TencentWebhookCommand,
+} from './webhooks/types.ts';

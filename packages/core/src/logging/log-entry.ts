@@ -56,8 +56,11 @@ export interface LogEventFields {
   };
   /** The model failed or sent an empty answer (error). */
   'model-error': MessageLogFields & { error: ErrorDescription };
-  /** An intermediate update was rate-limited; the next one waits (warn). */
-  'update-rate-limited': ConversationLogFields & { waitMs: number; error: ErrorDescription };
+  /**
+   * An intermediate update failed transiently (rate limit, timeout, 5xx); updates pause for
+   * `waitMs` and the next one carries newer text (warn).
+   */
+  'update-paused': ConversationLogFields & { waitMs: number; error: ErrorDescription };
   /** A platform update failed (error); `final` for the last one. */
   'update-failed': ConversationLogFields & { final: boolean; error: ErrorDescription };
   /** A long reply continued in a follow-up message (info). */

@@ -74,7 +74,7 @@ const DESCRIPTIONS: Readonly<Record<LogEventName, string>> = {
   'reply-started': 'reply started',
   'reply-finished': 'reply finished',
   'model-error': 'the model failed',
-  'update-rate-limited': 'reply update rate-limited',
+  'update-paused': 'reply updates paused after a transient failure',
   'update-failed': 'reply update failed',
   'reply-split': 'reply continued in a new message',
   'reply-stopped': 'reply stopped at the size cap',

@@ -112,7 +112,7 @@ describe('ReplyPacer', () => {
     const pacer = new ReplyPacer({
       sink: recorder.sink,
       minIntervalMs: 10,
-      onRateLimited: (_error, waitMs) => limited.push(waitMs),
+      onPaused: (_error, waitMs) => limited.push(waitMs),
     });
     recorder.failNext(memoryRateLimitError(500));
     pacer.push('one');
@@ -158,7 +158,29 @@ describe('ReplyPacer', () => {
     expect(recorder.attempts).toBe(1);
   });
 
-  it('reports a non-rate-limit failure once and stops updating', async () => {
+  it('pauses after a transient (5xx) intermediate failure instead of breaking the reply', async () => {
+    const recorder = recordingSink(1);
+    const failures: unknown[] = [];
+    const paused: number[] = [];
+    const pacer = new ReplyPacer({
+      sink: recorder.sink,
+      minIntervalMs: 0,
+      onFailure: (error) => failures.push(error),
+      onPaused: (_error, waitMs) => paused.push(waitMs),
+    });
+    recorder.failNext(
+      new APICallError({ message: 'bad gateway', provider: 'memory', statusCode: 502 }),
+    );
+    pacer.push('a');
+    await vi.advanceTimersByTimeAsync(10);
+    pacer.push('ab');
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(failures).toEqual([]);
+    expect(paused).toEqual([1000]);
+    expect(recorder.calls.map((call) => call.text)).toEqual(['ab']);
+  });
+
+  it('reports a non-retryable failure once and stops updating', async () => {
     const recorder = recordingSink(1);
     const failures: unknown[] = [];
     const pacer = new ReplyPacer({

@@ -1,4 +1,4 @@
-import { isAbortError, isRateLimitError } from '../errors/errors.ts';
+import { APICallError, isAbortError, isRetryableError } from '../errors/errors.ts';
 import type { ReplyFinishReason, ReplySink } from '../spec/chat-adapter.ts';
 import { delay } from '../util/delay.ts';
 import type { TokenBucket } from './token-bucket.ts';
@@ -13,15 +13,18 @@ export interface ReplyPacerOptions {
   bucket?: TokenBucket | undefined;
   /** Cancels intermediate platform calls (the final one is still attempted). */
   signal?: AbortSignal | undefined;
-  /** First pause of intermediate updates after a rate-limit error without `retryAfterMs`. @default 1000 */
+  /** First pause of intermediate updates after a transient error without `retryAfterMs`. @default 1000 */
   rateLimitBackoffMs?: number | undefined;
   /** Longest pause, in milliseconds. @default 30000 */
   maxRateLimitBackoffMs?: number | undefined;
   /** Called after each delivered call (update or final). */
   onDelivered?: (() => void) | undefined;
-  /** Called when an intermediate update is rate-limited. */
-  onRateLimited?: ((error: unknown, waitMs: number) => void) | undefined;
-  /** Called once when an intermediate update fails for another reason (the reply is broken). */
+  /**
+   * Called when an intermediate update failed transiently (rate limit, timeout, 5xx): updates
+   * pause for `waitMs`, then the newest text is sent.
+   */
+  onPaused?: ((error: unknown, waitMs: number) => void) | undefined;
+  /** Called once when an intermediate update fails for good (not retryable: the reply is broken). */
   onFailure?: ((error: unknown) => void) | undefined;
 }
 
@@ -31,8 +34,9 @@ export interface ReplyPacerOptions {
  * - at most one call per `minIntervalMs` (the final one included);
  * - no call for unchanged text; intermediate texts are coalesced (only the newest is sent);
  * - a token from the app-wide bucket before every call;
- * - on a rate-limit error of an intermediate update: pause intermediate updates (`retryAfterMs`
- *   or exponential), then send the newest text; the final call waits out the pause too.
+ * - on a transient error of an intermediate update (rate limit, timeout, 5xx: `retryable`): pause
+ *   intermediate updates (`retryAfterMs` or exponential), then send the newest text; the final
+ *   call waits out the pause too. A non-retryable error breaks the reply (`onFailure`).
  *
  * The pacer never retries a call: the adapter's client owns retries of platform calls (and gives
  * the final update the longer retry budget), so one update never multiplies into retries of
@@ -109,10 +113,13 @@ export class ReplyPacer {
       this.backoffMs = this.options.rateLimitBackoffMs ?? 1000;
       this.options.onDelivered?.();
     } catch (error) {
-      if (isRateLimitError(error)) {
-        const waitMs = this.nextBackoff(error.retryAfterMs);
+      if (isRetryableError(error)) {
+        // Rate-limited or briefly failing: skip this text; the next update carries newer text.
+        const waitMs = this.nextBackoff(
+          APICallError.isInstance(error) ? error.retryAfterMs : undefined,
+        );
         this.cooldownUntilMs = Date.now() + waitMs;
-        this.options.onRateLimited?.(error, waitMs);
+        this.options.onPaused?.(error, waitMs);
       } else if (!(isAbortError(error) && this.options.signal?.aborted)) {
         this.failure = error;
         this.options.onFailure?.(error);

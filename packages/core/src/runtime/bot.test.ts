@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { APICallError } from '../errors/errors.ts';
-import type { LogEntry } from '../logging/log-entry.ts';
-import type { Logger, LogLevel } from '../logging/logger.ts';
 import type { ModelRequest } from '../spec/language-model.ts';
 import { memoryState } from '../state/memory-state.ts';
 import {
@@ -9,6 +7,7 @@ import {
   type MemoryAdapterOptions,
   memoryRateLimitError,
 } from '../testing/memory-adapter.ts';
+import { memoryLogger } from '../testing/memory-logger.ts';
 import {
   createScriptedModel,
   type Script,
@@ -17,18 +16,6 @@ import {
 } from '../testing/scripted-model.ts';
 import { createBot } from './bot.ts';
 import type { BotOptions } from './options.ts';
-
-type LoggedEntry = LogEntry & { level: LogLevel; message: string };
-
-/** A logger that keeps every entry (with its level and message) for assertions. */
-function collectingLogger(logs: LoggedEntry[]): Logger {
-  const at =
-    (level: LogLevel) =>
-    (message: string, entry: LogEntry): void => {
-      logs.push({ ...entry, level, message });
-    };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 function setup(
   options: Partial<Omit<BotOptions, 'model'>> & {
@@ -46,14 +33,10 @@ function setup(
     createScriptedModel({
       scripts: options.scripts ?? [{ steps: textSteps('Hello there, friend!', { delayMs: 2 }) }],
     });
-  const logs: LoggedEntry[] = [];
+  const logger = memoryLogger();
+  const logs = logger.entries;
   const state = options.state ?? memoryState();
-  const bot = createBot({
-    ...options,
-    model,
-    state,
-    logger: collectingLogger(logs),
-  });
+  const bot = createBot({ ...options, model, state, logger });
   const handler = bot.webhook(adapter);
   let sequence = 0;
   const send = (
@@ -760,9 +743,9 @@ describe('createBot', () => {
         text: 'rate limited but complete',
         finished: true,
       });
-      expect(
-        logs.filter((entry) => entry.event === 'update-rate-limited').length,
-      ).toBeGreaterThanOrEqual(2);
+      expect(logs.filter((entry) => entry.event === 'update-paused').length).toBeGreaterThanOrEqual(
+        2,
+      );
       expect(conversation()).toHaveLength(1);
     });
 

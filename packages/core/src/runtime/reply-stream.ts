@@ -60,9 +60,9 @@ export async function streamReply(
     overflowNotice: context.settings.overflowNotice,
     signal: turnSignal,
     onReplyId: (replyId) => context.turns.addReplyId(turn, replyId),
-    onRateLimited: (error, waitMs) =>
+    onPaused: (error, waitMs) =>
       context.log('warn', {
-        event: 'update-rate-limited',
+        event: 'update-paused',
         ...where,
         waitMs,
         error: describeError(error),

@@ -17,7 +17,7 @@ function writerFor(maxMessageBytes: number, overflow: 'split' | 'stop' = 'split'
     overflowNotice: '…',
     signal: new AbortController().signal,
     onReplyId: () => undefined,
-    onRateLimited: () => undefined,
+    onPaused: () => undefined,
     onFailure: () => undefined,
     onSplit: () => undefined,
   });

@@ -22,7 +22,7 @@ export interface ReplyWriterOptions {
   overflowNotice: string;
   signal: AbortSignal;
   onReplyId: (replyId: string) => void;
-  onRateLimited: (error: unknown, waitMs: number) => void;
+  onPaused: (error: unknown, waitMs: number) => void;
   onFailure: (error: unknown) => void;
   onSplit: (segmentIndex: number) => void;
 }
@@ -88,7 +88,7 @@ export class ReplyWriter {
           this.options.onReplyId(sink.id);
         }
       },
-      onRateLimited: this.options.onRateLimited,
+      onPaused: this.options.onPaused,
       onFailure: this.options.onFailure,
     });
     this.segment = segment;

@@ -4,7 +4,8 @@
  * - {@link createMemoryAdapter}: an in-memory chat platform that records what a client sees;
  * - {@link createScriptedModel}: a model that plays back text chunks, delays, errors and stalls;
  * - {@link chatAdapterContract} / {@link languageModelContract}: the behaviours every adapter and
- *   every model must have, as runner-agnostic test cases.
+ *   every model must have, as runner-agnostic test cases;
+ * - {@link memoryLogger}: a logger that keeps every entry for assertions.
  *
  * @module
  */
@@ -28,6 +29,8 @@ export type {
   MemoryWebhookBody,
 } from './memory-adapter.ts';
 export { createMemoryAdapter, memoryRateLimitError } from './memory-adapter.ts';
+export type { LoggedEntry, MemoryLogger } from './memory-logger.ts';
+export { memoryLogger } from './memory-logger.ts';
 export type {
   FailureScriptStep,
   Script,

@@ -1,144 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import {
-  type BotOptions,
-  createBot,
-  type LogEntry,
-  memoryState,
-  toNodeListener,
-} from '@imbridge/core';
-import {
-  createScriptedModel,
-  type Script,
-  type ScriptedModel,
-  textSteps,
-} from '@imbridge/core/testing';
+import { textSteps } from '@imbridge/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ChatbotPayload, decodeChatbotPayload } from '../chatbot/payload.ts';
-import type { MessageElement } from '../messages/elements.ts';
 import {
-  createLocalTencentChat,
-  type LocalMessage,
-  type LocalTencentChat,
-} from '../testing/local-tencent-chat.ts';
-import { createTencentChatAdapter, type TencentStreamMode } from './adapter.ts';
+  payloadOf,
+  ROBOT,
+  robotMessages,
+  shown,
+  start,
+  stopRunning,
+  TOKEN,
+  waitFor,
+} from './__fixtures__/harness.ts';
 
-const SDK_APP_ID = 1400000001;
-const SECRET = 'e2e-secret-key-0123456789abcdef0123456789abcdef0123456789abcdef';
-const TOKEN = 'e2e-callback-token';
-const ROBOT = '@RBT#assistant';
-
-interface Running {
-  chat: LocalTencentChat;
-  model: ScriptedModel;
-  bot: ReturnType<typeof createBot>;
-  logs: LogEntry[];
-  close(): Promise<void>;
-}
-
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-/** Starts the local Tencent Chat and the real bot server over loopback HTTP, wired together. */
-async function start(
-  options: {
-    scripts?: Script[];
-    streamMode?: TencentStreamMode;
-    bot?: Partial<Omit<BotOptions, 'model'>>;
-    minUpdateIntervalMs?: number;
-    maxTextBytes?: number;
-  } = {},
-): Promise<Running> {
-  const chat = await createLocalTencentChat({
-    sdkAppId: SDK_APP_ID,
-    secretKey: SECRET,
-    callbackToken: TOKEN,
-  });
-  const model = createScriptedModel({
-    scripts: options.scripts ?? [
-      { steps: textSteps('Hello from the robot, streaming in pieces.', { delayMs: 15 }) },
-    ],
-  });
-  const logs: LogEntry[] = [];
-  const bot = createBot({
-    model,
-    state: memoryState(),
-    logger: { log: (entry) => logs.push(entry) },
-    ...options.bot,
-  });
-  const adapter = createTencentChatAdapter({
-    sdkAppId: SDK_APP_ID,
-    secretKey: SECRET,
-    adminUserId: chat.adminUserId,
-    baseUrl: chat.baseUrl,
-    callbackToken: TOKEN,
-    robotIds: [ROBOT],
-    streamMode: options.streamMode ?? 'custom-message',
-    minUpdateIntervalMs: options.minUpdateIntervalMs ?? 40,
-    ...(options.maxTextBytes !== undefined ? { maxTextBytes: options.maxTextBytes } : {}),
-  });
-  const server: Server = createServer(toNodeListener(bot.webhook(adapter)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  chat.setCallbackUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`);
-  // The robot and the users exist, as after the example's setup script.
-  await adapter.client.createRobot({ robotId: ROBOT, nick: 'Assistant' });
-  for (const userId of ['alice', 'bob']) chat.importAccount(userId);
-  await adapter.client.addFriends({ userId: 'alice', friends: [{ userId: ROBOT }] });
-  const result: Running = {
-    chat,
-    model,
-    bot,
-    logs,
-    async close() {
-      await bot.close();
-      await new Promise((resolve) => server.close(resolve));
-      await chat.close();
-    },
-  };
-  running = result;
-  return result;
-}
-
-function payloadOf(elements: ReadonlyArray<MessageElement>): ChatbotPayload | undefined {
-  const custom = elements.find((element) => element.type === 'custom');
-  return custom?.type === 'custom' ? decodeChatbotPayload(custom.data) : undefined;
-}
-
-/** What a chat client shows for a bot message version. */
-function shown(elements: ReadonlyArray<MessageElement>): {
-  text: string;
-  finished: boolean;
-  kind: string;
-} {
-  const payload = payloadOf(elements);
-  if (payload?.kind === 'stream')
-    return { text: payload.chunks.join(''), finished: payload.isFinished, kind: 'stream' };
-  if (payload?.kind === 'error') return { text: payload.errorInfo, finished: true, kind: 'error' };
-  const text = elements.map((element) => (element.type === 'text' ? element.text : '')).join('');
-  return { text, finished: true, kind: 'text' };
-}
-
-function robotMessages(
-  chat: LocalTencentChat,
-  selector = { userId: 'alice', robotId: ROBOT },
-): LocalMessage[] {
-  return chat.conversation(selector).filter((message) => message.from === ROBOT);
-}
-
-function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (predicate()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error('condition not met in time'));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
+afterEach(stopRunning);
 
 describe('Tencent Chat bot end to end (real HTTP, local Tencent Chat)', () => {
   it('answers a C2C message with one chatbot message whose chunks grow and end with isFinished 1', async () => {

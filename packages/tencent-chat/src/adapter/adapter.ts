@@ -1,60 +1,35 @@
 import {
   type AdapterLimits,
   type ChatAdapter,
-  IMBridgeError,
-  type InboundEvent,
-  type InboundMessage,
+  createLogEmitter,
+  describeError,
+  type IMBridgeError,
   type OpenReplyOptions,
   type PostOptions,
   type PostResult,
   type ReceiveResult,
-  type ReplyFinishOptions,
   type ReplySink,
   type ReplyTarget,
-  type ReplyUpdateOptions,
-  utf8ByteLength,
+  SignatureVerificationError,
+  ValidationError,
 } from '@imbridge/core';
-import { encodeChatbotPayload, formatMsgKey } from '../chatbot/payload.ts';
-import { createTencentChatClient, type TencentChatClient } from '../client/client.ts';
-import type { TencentChatClientOptions } from '../client/transport.ts';
-import { randomUint32 } from '../internal/random.ts';
-import { type MessageElement, toWireMessageBody } from '../messages/elements.ts';
+import { createTencentChatClient } from '../client/client.ts';
+import type { TencentChatClient } from '../client/types.ts';
+import { parseTencentWebhook } from '../webhooks/parse.ts';
+import { webhookAcknowledgement, webhookRejection } from '../webhooks/responses.ts';
+import { isRobot, toInboundEvents } from './inbound.ts';
 import {
-  parseTencentWebhook,
-  type TencentWebhook,
-  webhookAcknowledgement,
-  webhookRejection,
-} from '../webhooks/parse.ts';
-
-/** How replies are streamed into Tencent Cloud Chat. */
-export type TencentStreamMode =
-  /** The chatbot custom-message protocol (`chatbotPlugin: 2`): send, then modify with cumulative `chunks`, last update `isFinished: 1`. */
-  | 'custom-message'
-  /** Native `TIMStreamElem` stream messages with delta chunks (≤ 5 updates/s per message). */
-  | 'stream-elem'
-  /** A plain text message modified with the whole text (works on every client; no finished flag). */
-  | 'text-modify';
-
-/** Options of {@link createTencentChatAdapter}. */
-export interface TencentChatAdapterOptions extends TencentChatClientOptions {
-  /** The console's callback token; when set, every webhook must carry a valid `Sign` (60 s window). */
-  callbackToken?: string;
-  /** How replies are streamed. @default 'custom-message' */
-  streamMode?: TencentStreamMode;
-  /** Robots this bot answers for; webhooks for other robots are ignored. @default every `@RBT#` account */
-  robotIds?: string[];
-  /** Minimum time between updates of one reply. @default 500 (custom-message, text-modify), 250 (stream-elem) */
-  minUpdateIntervalMs?: number;
-  /**
-   * Text budget of one message, in UTF-8 bytes; longer replies continue in follow-up messages
-   * (or stop, per the bot's overflow policy). @default 9216 (leaves room for JSON escaping under the 12 KB cap)
-   */
-  maxTextBytes?: number;
-  /** Hard cap of a message body (`JSON.stringify(MsgBody)` bytes). @default 12288 */
-  messageSizeCapBytes?: number;
-  /** Use an existing client (shares its UserSig cache and rate limits). */
-  client?: TencentChatClient;
-}
+  resolveAdapterSettings,
+  type TencentChatAdapterOptions,
+  type TencentStreamMode,
+} from './options.ts';
+import { createOutbound } from './outbound.ts';
+import {
+  chatbotErrorElements,
+  customMessageSink,
+  streamElemSink,
+  textModifySink,
+} from './sinks.ts';
 
 /** The Tencent Cloud Chat {@link ChatAdapter}, with its REST client exposed. */
 export interface TencentChatAdapter extends ChatAdapter {
@@ -64,27 +39,13 @@ export interface TencentChatAdapter extends ChatAdapter {
   readonly streamMode: TencentStreamMode;
 }
 
-const ROBOT_PREFIX = '@RBT#';
 const PLATFORM = 'tencent-chat';
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function isRobot(userId: string): boolean {
-  return userId.startsWith(ROBOT_PREFIX);
-}
-
-function directTarget(robotId: string, userId: string): ReplyTarget {
-  return { conversationId: `c2c:${robotId}:${userId}`, type: 'direct', userId, botId: robotId };
-}
-
-function groupTarget(groupId: string, userId: string, robotId: string): ReplyTarget {
-  return { conversationId: `group:${groupId}`, type: 'group', userId, groupId, botId: robotId };
-}
-
-function customElement(data: string): MessageElement[] {
-  return [{ type: 'custom', data }];
+/** Why a webhook was refused, for the log: the signature reason or the validation code. */
+function rejectionReason(error: unknown): string {
+  if (SignatureVerificationError.isInstance(error)) return `signature-${error.reason}`;
+  if (ValidationError.isInstance(error)) return error.code;
+  return 'unexpected-error';
 }
 
 /**
@@ -93,354 +54,46 @@ function customElement(data: string): MessageElement[] {
  * an interrupt of the reply it names, and streams replies from the robot in the chosen mode.
  * Errors become `src: 23` messages in `custom-message` mode, text messages otherwise.
  *
+ * Safe and visible by default: `callbackToken` is required (or `verifySignatures: false`, which
+ * logs a warning once), options are checked here, and every rejected webhook is logged with its
+ * reason. A group stop request only arrives when the console enables
+ * `Group.CallbackAfterSendMsg` (see the guide: it sends every group message to your server).
+ *
+ * @throws {ValidationError} when an option is invalid or `callbackToken` is missing.
  * @example
  * ```ts
  * const adapter = createTencentChatAdapter({
- *   sdkAppId: 1400000000, secretKey: process.env.TENCENT_IM_SECRET_KEY!, adminUserId: 'administrator',
+ *   sdkAppId: Number(process.env.TENCENT_IM_SDK_APP_ID),
+ *   secretKey: process.env.TENCENT_IM_SECRET_KEY ?? '',
+ *   adminUserId: 'administrator',
  *   callbackToken: process.env.TENCENT_IM_CALLBACK_TOKEN,
  * });
  * createServer(toNodeListener(createBot({ model }).webhook(adapter))).listen(3000);
  * ```
  */
 export function createTencentChatAdapter(options: TencentChatAdapterOptions): TencentChatAdapter {
+  const settings = resolveAdapterSettings(options);
   const client = options.client ?? createTencentChatClient(options);
-  const streamMode = options.streamMode ?? 'custom-message';
-  const robotIds = options.robotIds !== undefined ? new Set(options.robotIds) : undefined;
-  const sizeCap = options.messageSizeCapBytes ?? 12 * 1024;
+  const log = createLogEmitter(options.logger);
+  const { streamMode, robotIds } = settings;
+  const robotSet = robotIds !== undefined ? new Set(robotIds) : undefined;
   const limits: AdapterLimits = {
-    maxMessageBytes: options.maxTextBytes ?? 9 * 1024,
-    minUpdateIntervalMs: options.minUpdateIntervalMs ?? (streamMode === 'stream-elem' ? 250 : 500),
+    maxMessageBytes: settings.maxTextBytes,
+    minUpdateIntervalMs: settings.minUpdateIntervalMs,
     callsPerSecond: options.callsPerSecondPerApi ?? 200,
   };
   const answers = (robotId: string): boolean =>
-    isRobot(robotId) && (robotIds === undefined || robotIds.has(robotId));
-
-  const stripMentions = (text: string, robots: ReadonlyArray<string>): string => {
-    let stripped = text;
-    for (const robot of robots)
-      stripped = stripped.replace(new RegExp(`@${escapeRegExp(robot)}\\s*`, 'g'), '');
-    return stripped.trim();
+    isRobot(robotId) && (robotSet === undefined || robotSet.has(robotId));
+  const outbound = createOutbound(client, robotIds, settings.messageSizeCapBytes);
+  const sinks = { outbound, finalUpdateRetry: settings.finalUpdateRetry };
+  if (!settings.verifySignatures) {
+    log('warn', { event: 'signature-check-disabled', platform: PLATFORM });
+  }
+  const parseOptions = {
+    sdkAppId: client.sdkAppId,
+    callbackToken: settings.callbackToken,
+    verifySignatures: settings.verifySignatures,
   };
-
-  function toEvents(webhook: TencentWebhook): InboundEvent[] {
-    switch (webhook.command) {
-      case 'bot.c2c-message':
-      case 'c2c.after-send': {
-        const { fromUserId, toUserId } = webhook;
-        if (isRobot(fromUserId))
-          return [{ type: 'ignored', reason: 'robot-sender', raw: webhook.raw }];
-        if (!answers(toUserId))
-          return [{ type: 'ignored', reason: 'not-a-robot-of-this-bot', raw: webhook.raw }];
-        const target = directTarget(toUserId, fromUserId);
-        const sender = { id: fromUserId, isBot: false };
-        const payload = webhook.chatbotPayload;
-        if (payload?.kind === 'interrupt') {
-          return [
-            { type: 'interrupt', target, replyId: payload.msgKey, sender, id: webhook.msgKey },
-          ];
-        }
-        if (payload !== undefined)
-          return [{ type: 'ignored', reason: `chatbot-${payload.kind}`, raw: webhook.raw }];
-        if (webhook.text.trim().length === 0)
-          return [{ type: 'ignored', reason: 'no-text', raw: webhook.raw }];
-        const message: InboundMessage = {
-          id: webhook.msgKey,
-          target,
-          sender,
-          text: webhook.text,
-          mentionsBot: true,
-          sentAtMs: webhook.timeSeconds * 1000,
-          raw: webhook.raw,
-        };
-        return [{ type: 'message', message }];
-      }
-      case 'bot.group-message':
-      case 'group.after-send': {
-        const { groupId, fromUserId } = webhook;
-        if (isRobot(fromUserId))
-          return [{ type: 'ignored', reason: 'robot-sender', raw: webhook.raw }];
-        const sender = { id: fromUserId, isBot: false };
-        const payload = webhook.chatbotPayload;
-        if (payload?.kind === 'interrupt') {
-          // A stop request names the reply; it does not @-mention the robot.
-          const target: ReplyTarget = {
-            conversationId: `group:${groupId}`,
-            type: 'group',
-            userId: fromUserId,
-            groupId,
-          };
-          return [{ type: 'interrupt', target, replyId: payload.msgKey, sender }];
-        }
-        if (payload !== undefined)
-          return [{ type: 'ignored', reason: `chatbot-${payload.kind}`, raw: webhook.raw }];
-        const mentioned = (
-          webhook.command === 'bot.group-message' ? webhook.atRobotIds : webhook.atUserIds
-        ).filter(answers);
-        const robotId = mentioned[0] ?? options.robotIds?.[0];
-        if (robotId === undefined)
-          return [{ type: 'ignored', reason: 'no-robot', raw: webhook.raw }];
-        const target = groupTarget(groupId, fromUserId, robotId);
-        const text = stripMentions(webhook.text, mentioned);
-        if (text.length === 0) return [{ type: 'ignored', reason: 'no-text', raw: webhook.raw }];
-        const message: InboundMessage = {
-          id: `${groupId}:${webhook.sequence}`,
-          target,
-          sender,
-          text,
-          mentionsBot: mentioned.length > 0,
-          sentAtMs: webhook.timeSeconds * 1000,
-          raw: webhook.raw,
-        };
-        return [{ type: 'message', message }];
-      }
-      case 'unknown':
-        return [
-          {
-            type: 'ignored',
-            reason: `unknown-command:${webhook.callbackCommand}`,
-            raw: webhook.raw,
-          },
-        ];
-    }
-  }
-
-  const robotOf = (target: ReplyTarget): string => {
-    const robotId = target.botId ?? options.robotIds?.[0];
-    if (robotId === undefined) {
-      throw new IMBridgeError({
-        message: 'The reply target names no robot (botId)',
-        code: 'no-robot',
-      });
-    }
-    return robotId;
-  };
-
-  /** Sends elements into the target's conversation; returns ids to modify it later. */
-  async function send(
-    target: ReplyTarget,
-    elements: MessageElement[],
-    signal: AbortSignal | undefined,
-  ): Promise<{ id: string; groupSequence?: number }> {
-    const robotId = robotOf(target);
-    const common = signal !== undefined ? { signal } : {};
-    if (target.type === 'group' && target.groupId !== undefined) {
-      const random = randomUint32();
-      const result = await client.sendGroupMessage({
-        groupId: target.groupId,
-        fromUserId: robotId,
-        elements,
-        random,
-        forbidCallbacks: ['before-send', 'after-send'],
-        ...common,
-      });
-      return {
-        id: formatMsgKey({ sequence: result.sequence, random, timeSeconds: result.timeSeconds }),
-        groupSequence: result.sequence,
-      };
-    }
-    const result = await client.sendC2CMessage({
-      fromUserId: robotId,
-      toUserId: target.userId,
-      elements,
-      forbidCallbacks: ['before-send', 'after-send'],
-      ...common,
-    });
-    return { id: result.msgKey };
-  }
-
-  async function modify(
-    target: ReplyTarget,
-    sent: { id: string; groupSequence?: number },
-    elements: MessageElement[],
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const common = signal !== undefined ? { signal } : {};
-    if (
-      target.type === 'group' &&
-      target.groupId !== undefined &&
-      sent.groupSequence !== undefined
-    ) {
-      await client.modifyGroupMessage({
-        groupId: target.groupId,
-        sequence: sent.groupSequence,
-        elements,
-        ...common,
-      });
-      return;
-    }
-    await client.modifyC2CMessage({
-      fromUserId: robotOf(target),
-      toUserId: target.userId,
-      msgKey: sent.id,
-      elements,
-      ...common,
-    });
-  }
-
-  /** Bytes of the message body the elements produce (what the 12 KB cap applies to). */
-  const bodyBytes = (elements: MessageElement[]): number =>
-    utf8ByteLength(JSON.stringify(toWireMessageBody(elements)));
-
-  /**
-   * Builds the elements for a text, keeping the body under the cap. Returns the elements and
-   * the text that did not fit (sent later as a follow-up), which is empty unless the text is
-   * unusually escape-heavy.
-   */
-  function fitted(
-    build: (text: string) => MessageElement[],
-    text: string,
-  ): { elements: MessageElement[]; rest: string } {
-    let elements = build(text);
-    if (bodyBytes(elements) <= sizeCap) return { elements, rest: '' };
-    let low = 0;
-    let high = text.length;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if (bodyBytes(build(text.slice(0, middle))) <= sizeCap) low = middle;
-      else high = middle - 1;
-    }
-    // Never cut a surrogate pair.
-    const code = text.charCodeAt(low - 1);
-    if (low > 0 && code >= 0xd800 && code <= 0xdbff) low -= 1;
-    elements = build(text.slice(0, low));
-    return { elements, rest: text.slice(low) };
-  }
-
-  function customMessageSink(target: ReplyTarget, openSignal: AbortSignal | undefined): ReplySink {
-    let sent: { id: string; groupSequence?: number } | undefined;
-    const chunks: string[] = [];
-    let joined = '';
-    // Cumulative chunks: each update appends what is new; a replaced text restarts the list.
-    const chunksFor = (text: string): string[] => {
-      if (text.startsWith(joined)) {
-        const added = text.slice(joined.length);
-        return added.length > 0 ? [...chunks, added] : [...chunks];
-      }
-      return [text];
-    };
-    const deliver = async (
-      text: string,
-      finished: boolean,
-      signal: AbortSignal | undefined,
-    ): Promise<string> => {
-      const next = chunksFor(text);
-      const { elements, rest } = fitted(
-        (slice) =>
-          customElement(
-            encodeChatbotPayload({
-              kind: 'stream',
-              chunks: slice === text ? next : [slice],
-              isFinished: finished,
-            }),
-          ),
-        text,
-      );
-      if (sent === undefined) sent = await send(target, elements, signal ?? openSignal);
-      else await modify(target, sent, elements, signal);
-      const shown = rest.length === 0 ? text : text.slice(0, text.length - rest.length);
-      chunks.length = 0;
-      chunks.push(...(rest.length === 0 ? next : [shown]));
-      joined = shown;
-      return rest;
-    };
-    return {
-      get id() {
-        return sent?.id;
-      },
-      async update(textSoFar: string, updateOptions?: ReplyUpdateOptions) {
-        await deliver(textSoFar, false, updateOptions?.signal);
-      },
-      async finish(finalText: string, finishOptions: ReplyFinishOptions) {
-        const rest = await deliver(finalText, true, finishOptions.signal);
-        // Only escape-heavy text overflows the body cap: the remainder follows as plain text.
-        if (rest.length > 0) await postText(target, rest, finishOptions.signal);
-      },
-    };
-  }
-
-  function textModifySink(target: ReplyTarget, openSignal: AbortSignal | undefined): ReplySink {
-    let sent: { id: string; groupSequence?: number } | undefined;
-    const deliver = async (text: string, signal: AbortSignal | undefined): Promise<string> => {
-      const { elements, rest } = fitted((slice) => [{ type: 'text', text: slice }], text);
-      if (sent === undefined) sent = await send(target, elements, signal ?? openSignal);
-      else await modify(target, sent, elements, signal);
-      return rest;
-    };
-    return {
-      get id() {
-        return sent?.id;
-      },
-      async update(textSoFar, updateOptions) {
-        await deliver(textSoFar, updateOptions?.signal);
-      },
-      async finish(finalText, finishOptions) {
-        const rest = await deliver(finalText, finishOptions.signal);
-        if (rest.length > 0) await postText(target, rest, finishOptions.signal);
-      },
-    };
-  }
-
-  function streamElemSink(target: ReplyTarget, openSignal: AbortSignal | undefined): ReplySink {
-    let streamMessageId: string | undefined;
-    let id: string | undefined;
-    let delivered = '';
-    let index = 0;
-    const deliver = async (
-      text: string,
-      isLast: boolean,
-      signal: AbortSignal | undefined,
-    ): Promise<void> => {
-      // Deltas only: a replaced text cannot be taken back, so only growth is streamed.
-      const delta = text.startsWith(delivered) ? text.slice(delivered.length) : '';
-      if (delta.length === 0 && !isLast) return;
-      index += 1;
-      const robotId = robotOf(target);
-      const common = {
-        fromUserId: robotId,
-        compatibleText: text.startsWith(delivered) ? text : delivered,
-        chunks: [{ index, markdown: delta, isLast }],
-        ...(streamMessageId !== undefined ? { streamMessageId } : {}),
-        ...((signal ?? openSignal) !== undefined
-          ? { signal: (signal ?? openSignal) as AbortSignal }
-          : {}),
-      };
-      const result =
-        target.type === 'group' && target.groupId !== undefined
-          ? await client.sendGroupStreamMessage({ ...common, groupId: target.groupId })
-          : await client.sendC2CStreamMessage({ ...common, toUserId: target.userId });
-      streamMessageId ??= result.streamMessageId;
-      id ??= result.msgKey ?? result.streamMessageId;
-      delivered += delta;
-    };
-    return {
-      get id() {
-        return id;
-      },
-      async update(textSoFar, updateOptions) {
-        await deliver(textSoFar, false, updateOptions?.signal);
-      },
-      async finish(finalText, finishOptions) {
-        await deliver(finalText, true, finishOptions.signal);
-      },
-    };
-  }
-
-  async function postText(
-    target: ReplyTarget,
-    text: string,
-    signal: AbortSignal | undefined,
-  ): Promise<PostResult> {
-    let rest = text;
-    let first: PostResult | undefined;
-    // Follow-up messages for text beyond one message's cap.
-    while (rest.length > 0) {
-      const part = fitted((slice) => [{ type: 'text', text: slice }], rest);
-      const result = await send(target, part.elements, signal);
-      first ??= result;
-      rest = part.rest;
-    }
-    return first ?? (await send(target, [{ type: 'text', text: '' }], signal));
-  }
 
   return {
     platform: PLATFORM,
@@ -450,25 +103,36 @@ export function createTencentChatAdapter(options: TencentChatAdapterOptions): Te
 
     async receive(request: Request): Promise<ReceiveResult> {
       try {
-        const webhook = await parseTencentWebhook(request, {
-          sdkAppId: client.sdkAppId,
-          ...(options.callbackToken !== undefined ? { callbackToken: options.callbackToken } : {}),
-        });
-        return { response: webhookAcknowledgement(), events: toEvents(webhook) };
+        const webhook = await parseTencentWebhook(request, parseOptions);
+        return {
+          response: webhookAcknowledgement(),
+          events: toInboundEvents(webhook, answers, robotIds),
+        };
       } catch (error) {
-        return { response: webhookRejection(error), events: [] };
+        const response = webhookRejection(error);
+        log(response.status >= 500 ? 'error' : 'warn', {
+          event: 'webhook-rejected',
+          platform: PLATFORM,
+          statusCode: response.status,
+          reason: rejectionReason(error),
+          error: describeError(error as IMBridgeError),
+        });
+        return { response, events: [] };
       }
     },
 
     post(target: ReplyTarget, text: string, postOptions?: PostOptions): Promise<PostResult> {
-      return postText(target, text, postOptions?.signal);
+      return outbound.postText(target, text, { signal: postOptions?.signal });
     },
 
     async openReply(target: ReplyTarget, openOptions?: OpenReplyOptions): Promise<ReplySink> {
-      robotOf(target);
-      if (streamMode === 'stream-elem') return streamElemSink(target, openOptions?.signal);
-      if (streamMode === 'text-modify') return textModifySink(target, openOptions?.signal);
-      return customMessageSink(target, openOptions?.signal);
+      outbound.robotOf(target);
+      const signal = openOptions?.signal;
+      if (streamMode === 'stream-elem') {
+        return streamElemSink(sinks, client, target, signal, settings.streamIdleLimitMs);
+      }
+      if (streamMode === 'text-modify') return textModifySink(sinks, target, signal);
+      return customMessageSink(sinks, target, signal);
     },
 
     async postError(
@@ -476,15 +140,13 @@ export function createTencentChatAdapter(options: TencentChatAdapterOptions): Te
       message: string,
       postOptions?: PostOptions,
     ): Promise<void> {
+      // The user is waiting on this one: it gets the final-call retry budget.
+      const call = { signal: postOptions?.signal, retry: settings.finalUpdateRetry };
       if (streamMode === 'custom-message') {
-        await send(
-          target,
-          customElement(encodeChatbotPayload({ kind: 'error', errorInfo: message })),
-          postOptions?.signal,
-        );
+        await outbound.send(target, chatbotErrorElements(message), call);
         return;
       }
-      await postText(target, message, postOptions?.signal);
+      await outbound.postText(target, message, call);
     },
   };
 }

@@ -1,10 +1,5 @@
-import {
-  AbortedError,
-  APICallError,
-  NetworkError,
-  TimeoutError,
-  ValidationError,
-} from '@imbridge/core';
+import { inspect } from 'node:util';
+import { AbortedError, APICallError, ValidationError } from '@imbridge/core';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -152,8 +147,10 @@ describe('createTencentChatClient', () => {
       const error = await client({ retry: false })
         .listRobots()
         .catch((caught: unknown) => caught);
-      expect((error as Error).message).toContain('bad usersig …');
+      expect((error as Error).message).toContain('bad usersig [redacted]');
       expect((error as Error).message).not.toMatch(/eF4|eJ/);
+      expect((error as Error).message).toContain('secretKey does not belong to this sdkAppId');
+      expect(inspect(error, { depth: 5 })).not.toMatch(/usersig=eJ|eJw/);
     });
 
     it('resolves the secret key from a function', async () => {
@@ -237,7 +234,7 @@ describe('createTencentChatClient', () => {
       expect(backup).toHaveLength(1);
     });
 
-    it('reports network failures as NetworkError without the UserSig or secret', async () => {
+    it('reports network failures as APICallError kind network without the UserSig or secret', async () => {
       server.use(
         http.post(`${PRIMARY}/v4/openim_robot_http_svc/get_all_robots`, () => HttpResponse.error()),
         http.post(`${BACKUP}/v4/openim_robot_http_svc/get_all_robots`, () => HttpResponse.error()),
@@ -245,19 +242,26 @@ describe('createTencentChatClient', () => {
       const error = await client()
         .listRobots()
         .catch((caught: unknown) => caught);
-      expect(NetworkError.isInstance(error)).toBe(true);
-      const text = `${String(error)} ${(error as Error).message} ${JSON.stringify(error)}`;
+      expect(error).toMatchObject({ name: 'APICallError', kind: 'network', retryable: true });
+      expect((error as Error).cause).toBeUndefined();
+      const text = `${String(error)} ${(error as Error).message} ${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`;
       expect(text).not.toMatch(/usersig=eJ/i);
       expect(text).not.toContain(SECRET);
     });
 
-    it('retries HTTP 5xx and reports HTTP errors with the status', async () => {
+    it('retries HTTP 5xx on the backup host (sticky) and reports HTTP errors with the status', async () => {
       const seen = route(PRIMARY, 'openim_robot_http_svc/get_all_robots', [
         () => new HttpResponse('bad gateway', { status: 502 }),
         () => ok({ Robot_Account: [] }),
       ]);
-      await client().listRobots();
-      expect(seen).toHaveLength(2);
+      const backup = route(BACKUP, 'openim_robot_http_svc/get_all_robots', [
+        () => ok({ Robot_Account: [] }),
+      ]);
+      const api = client();
+      await api.listRobots();
+      await api.listRobots();
+      expect(seen).toHaveLength(1);
+      expect(backup).toHaveLength(2);
       route(PRIMARY, 'openim_robot_http_svc/get_all_robots', [
         () => new HttpResponse('nope', { status: 404 }),
       ]);
@@ -267,7 +271,7 @@ describe('createTencentChatClient', () => {
       });
     });
 
-    it('times out a slow call with TimeoutError', async () => {
+    it('times out a slow call with an APICallError of kind timeout', async () => {
       server.use(
         http.post(`${PRIMARY}/v4/openim_robot_http_svc/get_all_robots`, async () => {
           await new Promise((resolve) => setTimeout(resolve, 500));
@@ -277,7 +281,7 @@ describe('createTencentChatClient', () => {
       const error = await client({ timeoutMs: 30, retry: false })
         .listRobots()
         .catch((caught: unknown) => caught);
-      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ kind: 'timeout', timeoutMs: 30, timeoutPhase: 'request' });
     });
 
     it('aborts through the signal, including during a retry back-off', async () => {
@@ -444,6 +448,42 @@ describe('createTencentChatClient', () => {
       await expect(
         client().sendC2CMessage({ toUserId: 'a', elements: [{ type: 'text', text: 'x' }] }),
       ).rejects.toMatchObject({ name: 'APICallError', kind: 'server' });
+    });
+  });
+
+  describe('options checked at creation', () => {
+    const base = { sdkAppId: SDK_APP_ID, secretKey: SECRET, adminUserId: 'administrator' };
+
+    it('names the option, the value received and the env variable of the examples', () => {
+      expect(() => createTencentChatClient({ ...base, sdkAppId: Number('abc') })).toThrow(
+        'createTencentChatClient: sdkAppId must be a positive integer, received NaN (examples read it from TENCENT_IM_SDK_APP_ID)',
+      );
+      expect(() => createTencentChatClient({ ...base, sdkAppId: 1.5 })).toThrow(ValidationError);
+      expect(() => createTencentChatClient({ ...base, region: 'mars' as 'china' })).toThrow(
+        /region must be one of 'china', .* received "mars"/,
+      );
+      expect(() => createTencentChatClient({ ...base, adminUserId: '' })).toThrow(
+        /adminUserId must be a non-empty string, received an empty string \(examples read it from TENCENT_IM_ADMIN_USER_ID\)/,
+      );
+      expect(() => createTencentChatClient({ ...base, baseUrl: 'localhost:9000' })).toThrow(
+        /baseUrl must be an http\(s\) URL/,
+      );
+      expect(() => createTencentChatClient({ ...base, timeoutMs: -1 })).toThrow(/timeoutMs/);
+      expect(() => createTencentChatClient({ ...base, retry: { maxRetries: 1.5 } })).toThrow(
+        /retry.maxRetries must be an integer ≥ 0, received 1.5/,
+      );
+    });
+
+    it('never shows a secret in the message, only its shape', () => {
+      let message = '';
+      try {
+        createTencentChatClient({ ...base, secretKey: '   ' });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toBe(
+        'createTencentChatClient: secretKey must be a non-empty string or a function returning one, received a blank string (examples read it from TENCENT_IM_SECRET_KEY)',
+      );
     });
   });
 });

@@ -15,11 +15,11 @@ export interface CustomElement {
   /** Payload (a JSON string for the chatbot protocol). */
   data: string;
   /** Push text. */
-  description?: string;
+  description?: string | undefined;
   /** Extension string. */
-  extension?: string;
+  extension?: string | undefined;
   /** iOS notification sound. */
-  sound?: string;
+  sound?: string | undefined;
 }
 
 /** One chunk of a native stream message (`TIMStreamElem`). Chunks are deltas. */
@@ -41,7 +41,7 @@ export interface StreamElement {
   /** Delta chunks sent with this call. */
   chunks: StreamChunk[];
   /** Stream id returned by the first call; echoed on continuations. */
-  streamMessageId?: string;
+  streamMessageId?: string | undefined;
 }
 
 /** An element imbridge does not model (image, sound, file, face, location...); kept raw. */

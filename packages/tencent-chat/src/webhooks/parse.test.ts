@@ -10,14 +10,10 @@ import {
   groupAfterSendMessage,
   interruptData,
 } from './__fixtures__/callbacks.ts';
-import {
-  type ParseTencentWebhookOptions,
-  parseTencentWebhook,
-  type TencentWebhook,
-  webhookAcknowledgement,
-  webhookRejection,
-} from './parse.ts';
+import { type ParseTencentWebhookOptions, parseTencentWebhook } from './parse.ts';
+import { webhookAcknowledgement, webhookRejection } from './responses.ts';
 import { computeCallbackSign } from './sign.ts';
+import type { TencentWebhook } from './types.ts';
 
 const TOKEN = 'xxxxyyyy';
 const REQUEST_TIME = 1669872112;
@@ -62,6 +58,12 @@ const signedOptions: ParseTencentWebhookOptions = {
   sdkAppId: FIXTURE_SDK_APP_ID,
   callbackToken: TOKEN,
   nowSeconds: REQUEST_TIME + 5,
+};
+
+/** Signature checks explicitly off: the tests below are about the body, not the Sign. */
+const unsigned: ParseTencentWebhookOptions = {
+  sdkAppId: FIXTURE_SDK_APP_ID,
+  verifySignatures: false,
 };
 
 async function parseError(request: Request, options: ParseTencentWebhookOptions): Promise<unknown> {
@@ -111,9 +113,10 @@ function streamRequest(
 describe('parseTencentWebhook', () => {
   describe('typed callbacks', () => {
     it('maps a Bot.OnC2CMessage text message to camelCase fields', async () => {
-      const webhook = await parseTencentWebhook(webhookRequest({ body: botC2CTextMessage }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(
+        webhookRequest({ body: botC2CTextMessage }),
+        unsigned,
+      );
       expect(webhook).toEqual({
         command: 'bot.c2c-message',
         sdkAppId: FIXTURE_SDK_APP_ID,
@@ -137,9 +140,10 @@ describe('parseTencentWebhook', () => {
     });
 
     it('decodes a chatbot interrupt carried in a Bot.OnC2CMessage custom element', async () => {
-      const webhook = await parseTencentWebhook(webhookRequest({ body: botC2CInterruptMessage }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(
+        webhookRequest({ body: botC2CInterruptMessage }),
+        unsigned,
+      );
       expect(webhook).toMatchObject({
         command: 'bot.c2c-message',
         onlineOnly: true,
@@ -152,9 +156,10 @@ describe('parseTencentWebhook', () => {
     });
 
     it('maps a Bot.OnGroupMessage with the mentioned robots', async () => {
-      const webhook = await parseTencentWebhook(webhookRequest({ body: botGroupMessage }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(
+        webhookRequest({ body: botGroupMessage }),
+        unsigned,
+      );
       expect(webhook).toEqual({
         command: 'bot.group-message',
         sdkAppId: FIXTURE_SDK_APP_ID,
@@ -177,9 +182,10 @@ describe('parseTencentWebhook', () => {
     });
 
     it('maps a C2C.CallbackAfterSendMsg, decoding the chatbot placeholder it echoes', async () => {
-      const webhook = await parseTencentWebhook(webhookRequest({ body: c2cAfterSendMessage }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(
+        webhookRequest({ body: c2cAfterSendMessage }),
+        unsigned,
+      );
       expect(webhook).toMatchObject({
         command: 'c2c.after-send',
         fromUserId: '@RBT#001',
@@ -199,9 +205,10 @@ describe('parseTencentWebhook', () => {
     });
 
     it('maps a Group.CallbackAfterSendMsg with its @ information', async () => {
-      const webhook = await parseTencentWebhook(webhookRequest({ body: groupAfterSendMessage }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(
+        webhookRequest({ body: groupAfterSendMessage }),
+        unsigned,
+      );
       expect(webhook).toMatchObject({
         command: 'group.after-send',
         groupId: '@TGS#2J4SZEAEL',
@@ -224,17 +231,13 @@ describe('parseTencentWebhook', () => {
 
     it('derives msgKey from seq, random and time when the body has none', async () => {
       const { MsgKey: _omitted, ...body } = botC2CTextMessage;
-      const webhook = await parseTencentWebhook(webhookRequest({ body }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(webhookRequest({ body }), unsigned);
       expect(webhook).toMatchObject({ msgKey: '48374_2837546_1557481126' });
     });
 
     it('ignores unknown fields and accepts null optional fields', async () => {
       const body = { ...botGroupMessage, NewVendorField: { x: 1 }, TopicId: null, EventTime: null };
-      const webhook = await parseTencentWebhook(webhookRequest({ body }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(webhookRequest({ body }), unsigned);
       expect(webhook.command).toBe('bot.group-message');
       expect(webhook).not.toHaveProperty('topicId');
       expect(webhook).not.toHaveProperty('eventTimeMs');
@@ -246,9 +249,7 @@ describe('parseTencentWebhook', () => {
         EventTime: 1557481126320,
         Info: { Action: 'Login', To_Account: 'user_alice', Reason: 'Register' },
       };
-      const webhook = await parseTencentWebhook(webhookRequest({ body }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(webhookRequest({ body }), unsigned);
       expect(webhook).toEqual({
         command: 'unknown',
         callbackCommand: 'State.StateChange',
@@ -263,7 +264,7 @@ describe('parseTencentWebhook', () => {
       const { CallbackCommand: _omitted, ...body } = botGroupMessage;
       const webhook = await parseTencentWebhook(
         webhookRequest({ body, query: { CallbackCommand: 'Bot.OnGroupMessage' } }),
-        { sdkAppId: FIXTURE_SDK_APP_ID },
+        unsigned,
       );
       expect(webhook.command).toBe('bot.group-message');
     });
@@ -274,7 +275,7 @@ describe('parseTencentWebhook', () => {
         method: 'POST',
         body: JSON.stringify(body),
       });
-      const error = await parseError(request, { sdkAppId: FIXTURE_SDK_APP_ID });
+      const error = await parseError(request, unsigned);
       expect(ValidationError.isInstance(error) && error.code).toBe('missing-command');
     });
   });
@@ -348,17 +349,27 @@ describe('parseTencentWebhook', () => {
       expect(SignatureVerificationError.isInstance(error) && error.reason).toBe('malformed');
     });
 
-    it('does not check signatures when no token is configured', async () => {
-      const webhook = await parseTencentWebhook(webhookRequest({ body: botC2CTextMessage }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+    it('refuses to run without a token: a missing token never turns the check off', async () => {
+      const request = webhookRequest({ body: botC2CTextMessage });
+      const error = await parseError(request, { sdkAppId: FIXTURE_SDK_APP_ID });
+      expect(ValidationError.isInstance(error) && error.code).toBe('invalid-option');
+      expect((error as Error).message).toContain('TENCENT_IM_CALLBACK_TOKEN');
+      expect((error as Error).message).toContain('verifySignatures: false');
+      expect(request.bodyUsed).toBe(false);
+    });
+
+    it('skips the check only when told: verifySignatures: false', async () => {
+      const webhook = await parseTencentWebhook(
+        webhookRequest({ body: botC2CTextMessage }),
+        unsigned,
+      );
       expect(webhook.command).toBe('bot.c2c-message');
     });
 
     it('fails closed with invalid-options when the token is empty', async () => {
       const request = webhookRequest({ body: botC2CTextMessage, query: signedQuery });
       const error = await parseError(request, { ...signedOptions, callbackToken: '' });
-      expect(IMBridgeError.isInstance(error) && error.code).toBe('invalid-options');
+      expect(IMBridgeError.isInstance(error) && error.code).toBe('invalid-option');
       expect(SignatureVerificationError.isInstance(error)).toBe(false);
     });
   });
@@ -380,8 +391,8 @@ describe('parseTencentWebhook', () => {
           body: botC2CTextMessage,
           query: { SdkAppid: String(sdkAppId) },
         });
-        const error = await parseError(request, { sdkAppId });
-        expect(IMBridgeError.isInstance(error) && error.code).toBe('invalid-options');
+        const error = await parseError(request, { sdkAppId, verifySignatures: false });
+        expect(IMBridgeError.isInstance(error) && error.code).toBe('invalid-option');
       }
     });
 
@@ -390,7 +401,7 @@ describe('parseTencentWebhook', () => {
         method: 'POST',
         body: JSON.stringify(botC2CTextMessage),
       });
-      const error = await parseError(request, { sdkAppId: FIXTURE_SDK_APP_ID });
+      const error = await parseError(request, unsigned);
       expect(SignatureVerificationError.isInstance(error) && error.reason).toBe('app-mismatch');
     });
   });
@@ -401,7 +412,11 @@ describe('parseTencentWebhook', () => {
         body: botC2CTextMessage,
         headers: { 'content-length': '2000' },
       });
-      const error = await parseError(request, { sdkAppId: FIXTURE_SDK_APP_ID, maxBodyBytes: 1000 });
+      const error = await parseError(request, {
+        sdkAppId: FIXTURE_SDK_APP_ID,
+        verifySignatures: false,
+        maxBodyBytes: 1000,
+      });
       expect(ValidationError.isInstance(error) && error.code).toBe('body-too-large');
       expect(request.bodyUsed).toBe(false);
     });
@@ -411,6 +426,7 @@ describe('parseTencentWebhook', () => {
       const { stream, state } = trackedStream([chunk, chunk, chunk, chunk, chunk, chunk]);
       const error = await parseError(streamRequest(stream), {
         sdkAppId: FIXTURE_SDK_APP_ID,
+        verifySignatures: false,
         maxBodyBytes: 1000,
       });
       expect(ValidationError.isInstance(error) && error.code).toBe('body-too-large');
@@ -422,11 +438,13 @@ describe('parseTencentWebhook', () => {
       const json = JSON.stringify(botC2CTextMessage);
       const webhook = await parseTencentWebhook(webhookRequest({ body: botC2CTextMessage }), {
         sdkAppId: FIXTURE_SDK_APP_ID,
+        verifySignatures: false,
         maxBodyBytes: Buffer.byteLength(json),
       });
       expect(webhook.command).toBe('bot.c2c-message');
       const error = await parseError(webhookRequest({ body: botC2CTextMessage }), {
         sdkAppId: FIXTURE_SDK_APP_ID,
+        verifySignatures: false,
         maxBodyBytes: Buffer.byteLength(json) - 1,
       });
       expect(ValidationError.isInstance(error) && error.code).toBe('body-too-large');
@@ -442,46 +460,40 @@ describe('parseTencentWebhook', () => {
         bytes.subarray(index, index + 1),
       );
       const { stream } = trackedStream(chunks);
-      const webhook = await parseTencentWebhook(streamRequest(stream), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const webhook = await parseTencentWebhook(streamRequest(stream), unsigned);
       expect(webhook).toMatchObject({ text: '深圳明天天气如何？🌦️' });
     });
 
     it('rejects a body that is not JSON', async () => {
       const error = await parseError(
         webhookRequest({ body: null, rawBody: '{"CallbackCommand":' }),
-        { sdkAppId: FIXTURE_SDK_APP_ID },
+        unsigned,
       );
       expect(ValidationError.isInstance(error) && error.code).toBe('invalid-json');
     });
 
     it('rejects an empty body as not JSON', async () => {
-      const error = await parseError(webhookRequest({ body: null, rawBody: '' }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const error = await parseError(webhookRequest({ body: null, rawBody: '' }), unsigned);
       expect(ValidationError.isInstance(error) && error.code).toBe('invalid-json');
     });
 
     it('rejects a body that is not UTF-8', async () => {
       const error = await parseError(
         webhookRequest({ body: null, rawBody: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }),
-        { sdkAppId: FIXTURE_SDK_APP_ID },
+        unsigned,
       );
       expect(ValidationError.isInstance(error) && error.code).toBe('invalid-encoding');
     });
 
     it('rejects a JSON array body', async () => {
-      const error = await parseError(webhookRequest({ body: [botC2CTextMessage] }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const error = await parseError(webhookRequest({ body: [botC2CTextMessage] }), unsigned);
       expect(ValidationError.isInstance(error) && error.code).toBe('invalid-payload');
     });
 
     it('rejects a body that was already read as unreadable', async () => {
       const request = webhookRequest({ body: botC2CTextMessage });
       await request.text();
-      const error = await parseError(request, { sdkAppId: FIXTURE_SDK_APP_ID });
+      const error = await parseError(request, unsigned);
       expect(ValidationError.isInstance(error) && error.code).toBe('body-unreadable');
     });
   });
@@ -489,7 +501,7 @@ describe('parseTencentWebhook', () => {
   describe('schema', () => {
     it('maps zod issues to ValidationError issues with vendor paths', async () => {
       const body = { ...botC2CTextMessage, MsgSeq: '48374', MsgBody: [{ MsgContent: {} }] };
-      const error = await parseError(webhookRequest({ body }), { sdkAppId: FIXTURE_SDK_APP_ID });
+      const error = await parseError(webhookRequest({ body }), unsigned);
       if (!ValidationError.isInstance(error)) throw error;
       expect(error.code).toBe('invalid-payload');
       expect(error.issues.map((issue) => issue.path)).toEqual(
@@ -504,15 +516,16 @@ describe('parseTencentWebhook', () => {
       ['a numeric From_Account', { From_Account: 42 }],
       ['a missing MsgBody', { MsgBody: undefined }],
     ])('rejects a Bot.OnC2CMessage with %s', async (_name, patch) => {
-      const error = await parseError(webhookRequest({ body: { ...botC2CTextMessage, ...patch } }), {
-        sdkAppId: FIXTURE_SDK_APP_ID,
-      });
+      const error = await parseError(
+        webhookRequest({ body: { ...botC2CTextMessage, ...patch } }),
+        unsigned,
+      );
       expect(ValidationError.isInstance(error) && error.code).toBe('invalid-payload');
     });
 
     it('rejects AtRobots_Account that is not a list of strings', async () => {
       const body = { ...botGroupMessage, AtRobots_Account: '@RBT#001' };
-      const error = await parseError(webhookRequest({ body }), { sdkAppId: FIXTURE_SDK_APP_ID });
+      const error = await parseError(webhookRequest({ body }), unsigned);
       expect(ValidationError.isInstance(error) && error.issues[0]?.path).toEqual([
         'AtRobots_Account',
       ]);
@@ -588,9 +601,7 @@ describe('parseTencentWebhook', () => {
 async function expectResultOrValidationError(json: Record<string, unknown>): Promise<void> {
   let result: TencentWebhook | undefined;
   try {
-    result = await parseTencentWebhook(webhookRequest({ body: json }), {
-      sdkAppId: FIXTURE_SDK_APP_ID,
-    });
+    result = await parseTencentWebhook(webhookRequest({ body: json }), unsigned);
   } catch (error) {
     expect(ValidationError.isInstance(error)).toBe(true);
     return;
@@ -636,7 +647,7 @@ describe('webhookRejection', () => {
 
   it('answers a validation failure with 400 and no body content', async () => {
     const body = { ...botC2CTextMessage, MsgSeq: 'user_alice-secret' };
-    const error = await parseError(webhookRequest({ body }), { sdkAppId: FIXTURE_SDK_APP_ID });
+    const error = await parseError(webhookRequest({ body }), unsigned);
     const response = webhookRejection(error);
     expect(response.status).toBe(400);
     const text = await response.text();

@@ -1,0 +1,163 @@
+import { checkInteger, checkOneOf, type LoggerOption, optionError } from '@imbridge/core';
+import {
+  checkSecretInput,
+  type ResolvedRetryOptions,
+  type RetryOptions,
+  resolveRetryOptions,
+  type SecretInput,
+} from '@imbridge/provider-utils';
+import type { TencentChatClientOptions } from '../client/options.ts';
+import type { TencentChatClient } from '../client/types.ts';
+import { missingCallbackToken } from '../webhooks/parse.ts';
+
+/** How replies are streamed into Tencent Cloud Chat. */
+export type TencentStreamMode =
+  /** The chatbot custom-message protocol (`chatbotPlugin: 2`): send, then modify with cumulative `chunks`, last update `isFinished: 1`. */
+  | 'custom-message'
+  /** Native `TIMStreamElem` stream messages with delta chunks (≤ 5 updates/s per message). */
+  | 'stream-elem'
+  /** A plain text message modified with the whole text (works on every client; no finished flag). */
+  | 'text-modify';
+
+/** Options of {@link createTencentChatAdapter}. */
+export interface TencentChatAdapterOptions extends TencentChatClientOptions {
+  /**
+   * The console's callback token (`TENCENT_IM_CALLBACK_TOKEN` in the examples): every webhook
+   * must carry a valid `Sign` (60 s window). Required unless `verifySignatures` is `false`.
+   */
+  callbackToken?: SecretInput | undefined;
+  /**
+   * `false` accepts unsigned webhooks (a console without callback authentication, local
+   * experiments); a warning is logged once. @default true
+   */
+  verifySignatures?: boolean | undefined;
+  /** How replies are streamed. @default 'custom-message' */
+  streamMode?: TencentStreamMode | undefined;
+  /** Robots this bot answers for; webhooks for other robots are ignored. @default every `@RBT#` account */
+  robotIds?: string[] | undefined;
+  /** Minimum time between updates of one reply. @default 500 (custom-message, text-modify), 250 (stream-elem) */
+  minUpdateIntervalMs?: number | undefined;
+  /**
+   * Text budget of one message, in UTF-8 bytes; longer replies continue in follow-up messages
+   * (or stop, per the bot's overflow policy). @default 9216 (leaves room for JSON escaping under the 12 KB cap)
+   */
+  maxTextBytes?: number | undefined;
+  /** Hard cap of a message body (`JSON.stringify(MsgBody)` bytes). @default 12288 */
+  messageSizeCapBytes?: number | undefined;
+  /**
+   * `stream-elem` mode: Tencent ends a native stream message when no chunk arrives for this long
+   * (15 s documented). A reply whose model pauses longer continues in a new stream message
+   * instead of being lost. @default 15_000
+   */
+  streamIdleLimitMs?: number | undefined;
+  /**
+   * Retries of the call that finishes a reply (and of the error message). A reply left
+   * unfinished stays "generating" on the user's screen, so it gets more than the client's
+   * `retry`: about 25 s of back-off in all by default, abortable. Intermediate updates are never
+   * retried (the next update carries newer text).
+   * @default { maxRetries: 6, initialDelayMs: 500, maxDelayMs: 8_000 }
+   */
+  finalUpdateRetry?: RetryOptions | undefined;
+  /** Use an existing client (shares its UserSig cache and rate limits). */
+  client?: TencentChatClient | undefined;
+  /**
+   * Where rejected webhooks (bad `Sign`, wrong app, bad JSON, oversized body) and the
+   * `verifySignatures: false` warning are logged; pass the bot's logger. `false` for silence.
+   * @default warnings and errors to the console
+   */
+  logger?: LoggerOption;
+}
+
+/** {@link TencentChatAdapterOptions} checked, with defaults. */
+export interface TencentAdapterSettings {
+  callbackToken: SecretInput | undefined;
+  verifySignatures: boolean;
+  streamMode: TencentStreamMode;
+  robotIds: readonly string[] | undefined;
+  minUpdateIntervalMs: number;
+  maxTextBytes: number;
+  messageSizeCapBytes: number;
+  streamIdleLimitMs: number;
+  finalUpdateRetry: ResolvedRetryOptions;
+}
+
+/** The final update's retries unless told otherwise. */
+export const DEFAULT_FINAL_UPDATE_RETRY: ResolvedRetryOptions = {
+  maxRetries: 6,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+};
+
+const OWNER = 'createTencentChatAdapter';
+const MODES: readonly TencentStreamMode[] = ['custom-message', 'stream-elem', 'text-modify'];
+
+function optionalInteger(
+  value: number | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+): number {
+  return value === undefined ? fallback : checkInteger(value, { owner: OWNER, name }, { min });
+}
+
+/**
+ * Checks the adapter's own options when it is created. A missing `callbackToken` fails here
+ * (not as a 401 on every webhook) unless `verifySignatures: false` says so explicitly.
+ */
+export function resolveAdapterSettings(options: TencentChatAdapterOptions): TencentAdapterSettings {
+  const verifySignatures = options.verifySignatures !== false;
+  let callbackToken: SecretInput | undefined;
+  if (verifySignatures) {
+    if (options.callbackToken === undefined) throw missingCallbackToken(OWNER);
+    callbackToken = checkSecretInput(options.callbackToken, {
+      owner: OWNER,
+      name: 'callbackToken',
+      envVariable: 'TENCENT_IM_CALLBACK_TOKEN',
+    });
+  }
+  const streamMode =
+    options.streamMode === undefined
+      ? 'custom-message'
+      : checkOneOf(
+          options.streamMode,
+          { owner: OWNER, name: 'streamMode', envVariable: 'TENCENT_IM_STREAM_MODE' },
+          MODES,
+        );
+  if (options.robotIds !== undefined) {
+    const reference = { owner: OWNER, name: 'robotIds', envVariable: 'TENCENT_IM_ROBOT_ID' };
+    if (!Array.isArray(options.robotIds) || options.robotIds.length === 0) {
+      throw optionError(reference, 'a non-empty array of @RBT# robot ids', options.robotIds);
+    }
+    for (const robotId of options.robotIds) {
+      if (typeof robotId !== 'string' || !robotId.startsWith('@RBT#')) {
+        throw optionError(reference, 'robot ids that start with @RBT#', robotId);
+      }
+    }
+  }
+  const messageSizeCapBytes = optionalInteger(
+    options.messageSizeCapBytes,
+    'messageSizeCapBytes',
+    12 * 1024,
+    1024,
+  );
+  return {
+    callbackToken,
+    verifySignatures,
+    streamMode,
+    robotIds: options.robotIds,
+    minUpdateIntervalMs: optionalInteger(
+      options.minUpdateIntervalMs,
+      'minUpdateIntervalMs',
+      streamMode === 'stream-elem' ? 250 : 500,
+      0,
+    ),
+    maxTextBytes: optionalInteger(options.maxTextBytes, 'maxTextBytes', 9 * 1024, 16),
+    messageSizeCapBytes,
+    streamIdleLimitMs: optionalInteger(options.streamIdleLimitMs, 'streamIdleLimitMs', 15_000, 100),
+    finalUpdateRetry: resolveRetryOptions(
+      options.finalUpdateRetry,
+      DEFAULT_FINAL_UPDATE_RETRY,
+      `${OWNER}: finalUpdateRetry`,
+    ),
+  };
+}

@@ -1,0 +1,164 @@
+import { ValidationError } from '@imbridge/core';
+import { z } from 'zod';
+import { randomUint32 } from '../internal/random.ts';
+import { toWireMessageBody } from '../messages/elements.ts';
+import type { TencentChatTransport } from './transport.ts';
+import type { TencentChatClient } from './types.ts';
+import { callOptions, forbidList, parseResponse, sendC2CSchema, sendGroupSchema } from './wire.ts';
+
+const recallSchema = z.looseObject({
+  RecallRetList: z
+    .array(z.looseObject({ MsgSeq: z.number(), RetCode: z.number().nullish() }))
+    .nullish(),
+});
+
+/** The message APIs of the client: send, modify, withdraw, recall. */
+export type MessageMethods = Pick<
+  TencentChatClient,
+  | 'sendC2CMessage'
+  | 'sendGroupMessage'
+  | 'modifyC2CMessage'
+  | 'modifyGroupMessage'
+  | 'withdrawC2CMessage'
+  | 'recallGroupMessages'
+>;
+
+function requireChange(
+  input: { elements?: unknown; cloudCustomData?: unknown },
+  api: string,
+): void {
+  if (input.elements === undefined && input.cloudCustomData === undefined) {
+    throw new ValidationError({ message: `${api} needs elements or cloudCustomData` });
+  }
+}
+
+/**
+ * Builds the message methods on a transport. `MsgRandom`/`Random` is chosen once per call,
+ * before the transport, so a retried send carries the same dedupe key.
+ */
+export function messageMethods(transport: TencentChatTransport): MessageMethods {
+  return {
+    async sendC2CMessage(input) {
+      const control = [
+        ...(input.noUnread === true ? ['NoUnread'] : []),
+        ...(input.noLastMessage === true ? ['NoLastMsg'] : []),
+      ];
+      const body = await transport.call(
+        'openim',
+        'sendmsg',
+        {
+          SyncOtherMachine: input.syncToSender === true ? 1 : 2,
+          From_Account: input.fromUserId,
+          To_Account: input.toUserId,
+          MsgLifeTime: input.lifetimeSeconds,
+          MsgSeq: input.sequence,
+          MsgRandom: input.random ?? randomUint32(),
+          MsgBody: toWireMessageBody(input.elements),
+          CloudCustomData: input.cloudCustomData,
+          ForbidCallbackControl: forbidList(input.forbidCallbacks),
+          SendMsgControl: control.length > 0 ? control : undefined,
+        },
+        callOptions(input),
+      );
+      const parsed = parseResponse(sendC2CSchema, body, 'sendmsg');
+      return {
+        msgKey: parsed.MsgKey,
+        timeSeconds: parsed.MsgTime,
+        ...(parsed.MsgId != null ? { messageId: parsed.MsgId } : {}),
+      };
+    },
+
+    async sendGroupMessage(input) {
+      const body = await transport.call(
+        'group_open_http_svc',
+        'send_group_msg',
+        {
+          GroupId: input.groupId,
+          Random: input.random ?? randomUint32(),
+          MsgBody: toWireMessageBody(input.elements),
+          From_Account: input.fromUserId,
+          OnlineOnlyFlag: input.onlineOnly === true ? 1 : undefined,
+          ForbidCallbackControl: forbidList(input.forbidCallbacks),
+          CloudCustomData: input.cloudCustomData,
+          TopicId: input.topicId,
+          GroupAtInfo:
+            input.atUserIds !== undefined && input.atUserIds.length > 0
+              ? input.atUserIds.map((userId) => ({ GroupAtAllFlag: 0, GroupAt_Account: userId }))
+              : undefined,
+        },
+        callOptions(input),
+      );
+      const parsed = parseResponse(sendGroupSchema, body, 'send_group_msg');
+      return {
+        sequence: parsed.MsgSeq,
+        timeSeconds: parsed.MsgTime,
+        ...(parsed.MsgDropReason ? { dropReason: parsed.MsgDropReason } : {}),
+      };
+    },
+
+    async modifyC2CMessage(input) {
+      requireChange(input, 'modifyC2CMessage');
+      await transport.call(
+        'openim',
+        'modify_c2c_msg',
+        {
+          From_Account: input.fromUserId,
+          To_Account: input.toUserId,
+          MsgKey: input.msgKey,
+          MsgBody: input.elements !== undefined ? toWireMessageBody(input.elements) : undefined,
+          CloudCustomData: input.cloudCustomData,
+        },
+        callOptions(input),
+      );
+    },
+
+    async modifyGroupMessage(input) {
+      requireChange(input, 'modifyGroupMessage');
+      await transport.call(
+        'openim',
+        'modify_group_msg',
+        {
+          GroupId: input.groupId,
+          MsgSeq: input.sequence,
+          MsgBody: input.elements !== undefined ? toWireMessageBody(input.elements) : undefined,
+          CloudCustomData: input.cloudCustomData,
+          TopicId: input.topicId,
+        },
+        callOptions(input),
+      );
+    },
+
+    async withdrawC2CMessage(input) {
+      await transport.call(
+        'openim',
+        'admin_msgwithdraw',
+        { From_Account: input.fromUserId, To_Account: input.toUserId, MsgKey: input.msgKey },
+        callOptions(input),
+      );
+    },
+
+    async recallGroupMessages(input) {
+      if (input.sequences.length === 0 || input.sequences.length > 10) {
+        throw new ValidationError({ message: 'recallGroupMessages takes 1 to 10 sequences' });
+      }
+      const body = await transport.call(
+        'group_open_http_svc',
+        'group_msg_recall',
+        {
+          GroupId: input.groupId,
+          MsgSeqList: input.sequences.map((sequence) => ({ MsgSeq: sequence })),
+          Reason: input.reason,
+          TopicId: input.topicId,
+        },
+        callOptions(input),
+      );
+      const parsed = parseResponse(recallSchema, body, 'group_msg_recall');
+      return {
+        results: (parsed.RecallRetList ?? []).map((item) => ({
+          sequence: item.MsgSeq,
+          resultCode: item.RetCode ?? 0,
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { SignatureVerificationError, ValidationError } from '@imbridge/core';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+
+/**
+ * The success answer Tencent expects from a webhook: HTTP 200 with
+ * `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`.
+ *
+ * @see https://www.tencentcloud.com/document/product/1047/34354
+ */
+export function webhookAcknowledgement(): Response {
+  return new Response(JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 }), {
+    status: 200,
+    headers: JSON_HEADERS,
+  });
+}
+
+/**
+ * The answer to a webhook {@link parseTencentWebhook} rejected: 401 for a
+ * {@link SignatureVerificationError}, 413 for a body over the cap, 400 for any other
+ * {@link ValidationError}, 500 otherwise. The short JSON body names only the error code and
+ * reason; it never echoes the signature, the token or the request body.
+ */
+export function webhookRejection(error: unknown): Response {
+  let status = 500;
+  let errorInfo = 'internal error';
+  if (SignatureVerificationError.isInstance(error)) {
+    status = 401;
+    errorInfo = `signature rejected: ${error.reason}`;
+  } else if (ValidationError.isInstance(error)) {
+    status = error.code === 'body-too-large' ? 413 : 400;
+    errorInfo = `invalid request: ${error.code}`;
+  }
+  return new Response(
+    JSON.stringify({ ActionStatus: 'FAIL', ErrorInfo: errorInfo, ErrorCode: 1 }),
+    {
+      status,
+      headers: JSON_HEADERS,
+    },
+  );
+}
