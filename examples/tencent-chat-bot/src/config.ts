@@ -51,8 +51,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
       region,
       streamMode,
       robotIds: [robotId],
-      ...(env.TENCENT_IM_BASE_URL ? { baseUrl: env.TENCENT_IM_BASE_URL } : {}),
-      ...(env.TENCENT_IM_CALLBACK_TOKEN ? { callbackToken: env.TENCENT_IM_CALLBACK_TOKEN } : {}),
+      baseUrl: env.TENCENT_IM_BASE_URL || undefined,
+      // Required by the adapter, which says so at start-up when it is missing; only an explicit
+      // TENCENT_IM_VERIFY_SIGNATURES=false turns the check off (and logs a warning).
+      callbackToken: env.TENCENT_IM_CALLBACK_TOKEN || undefined,
+      verifySignatures: env.TENCENT_IM_VERIFY_SIGNATURES !== 'false',
     },
   };
 }

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import {
   type Bot,
+  consoleLogger,
   createBot,
   type LanguageModel,
-  type Logger,
+  type LoggerOption,
   toNodeListener,
 } from '@imbridge/core';
 import { createTencentChatAdapter, type TencentChatAdapter } from '@imbridge/tencent-chat';
@@ -29,17 +30,18 @@ export interface BotServer {
 export async function startBotServer(options: {
   config: BotConfig;
   model: LanguageModel;
-  logger?: Logger;
+  /** Where the bot and the adapter log. @default warnings and errors to the console */
+  logger?: LoggerOption;
   host?: string;
 }): Promise<BotServer> {
-  const adapter = createTencentChatAdapter(options.config.adapter);
+  const adapter = createTencentChatAdapter({ ...options.config.adapter, logger: options.logger });
   const bot = createBot({
     model: options.model,
     instructions:
       'You are a helpful assistant in a Tencent Cloud Chat conversation. Answer briefly.',
     concurrency: 'interrupt',
     errorMessage: 'Sorry, I could not answer that. Please try again.',
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    logger: options.logger,
   });
   const webhook = toNodeListener(bot.webhook(adapter));
   const server = createServer((request, response) => {
@@ -73,7 +75,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     config,
     model: createModelFromEnv(),
     host: process.env.HOST ?? '0.0.0.0',
-    logger: { log: (entry) => console.log(JSON.stringify(entry)) },
+    // Replies started/finished and every warning; pass pino or winston here as they are.
+    logger: consoleLogger({ level: 'info' }),
   });
   console.log(`Tencent Cloud Chat robot ${config.robotId} listening: ${running.webhookUrl}`);
   const stop = () => void running.close().then(() => process.exit(0));

@@ -43,8 +43,9 @@ export interface ConsoleLoggerOptions {
 }
 
 /**
- * A logger that writes to the console from `level` up (the default logger writes warnings and
- * errors). Use `consoleLogger({ level: 'debug' })` to see every event.
+ * A logger that writes one line per entry to the console from `level` up — the message, then
+ * the entry as compact JSON (the default logger writes warnings and errors). Use
+ * `consoleLogger({ level: 'debug' })` to see every event.
  */
 export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
   const threshold = LEVEL_RANK[options.level ?? 'warn'];
@@ -55,7 +56,8 @@ export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
       // Resolved at call time, so a patched or replaced console is honoured.
       const target = globalThis.console;
       const method = level === 'debug' ? target.debug : target[level];
-      method.call(target, `[imbridge] ${message}`, entry);
+      // One line per entry: the message, then the fields as compact JSON (undefined left out).
+      method.call(target, `[imbridge] ${message} ${JSON.stringify(entry)}`);
     };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -126,7 +126,7 @@ export interface VendorHttp {
    * Makes a call and returns its checked answer. Retries transient failures (the only retry
    * loop of the call).
    *
-   * @throws {APICallError} for a failed call (any `kind`), {@link AbortedError} when the signal fires.
+   * @throws {APICallError} for a failed call (any `kind`); `AbortedError` when the signal fires.
    */
   request(call: VendorCall): Promise<VendorResponse>;
   /**

@@ -1,5 +1,6 @@
 import { ValidationError } from '@imbridge/core';
 import { constantTimeEqual } from '../crypto/constant-time.ts';
+import { hmacSha256, hmacSha256KeyForSecret, SHA256_DIGEST_BYTES } from '../crypto/sha256.ts';
 import { decodeBase64, encodeBase64, STANDARD_BASE64, USER_SIG_BASE64 } from './base64.ts';
 import { encodePrivateMapKeyUserBuf } from './user-buf.ts';
 import {
@@ -14,6 +15,20 @@ import {
   utf8Encode,
 } from './validation.ts';
 import { adler32, zlibDeflate } from './zlib-deflate.ts';
+import { zlibInflate } from './zlib-inflate.ts';
+
+/** HMAC output of the latest signature; read into base64 before the next call. */
+const signatureBytes = new Uint8Array(SHA256_DIGEST_BYTES);
+
+/**
+ * HMAC-SHA256 of `content` under the UTF-8 bytes of `secretKey`, standard base64. Synchronous
+ * TypeScript on every runtime, with the key's pad states cached per secret (decision 0008: Web
+ * Crypto's asynchronous HMAC costs more than the whole UserSig on Node 20).
+ */
+function sign(secretKey: string, content: Uint8Array): string {
+  hmacSha256(hmacSha256KeyForSecret(secretKey), content, signatureBytes);
+  return encodeBase64(signatureBytes, STANDARD_BASE64);
+}
 
 /** Default UserSig validity: 180 days, as in the official examples. */
 export const DEFAULT_USER_SIG_EXPIRES_IN_SECONDS = 86_400 * 180;
@@ -21,7 +36,7 @@ export const DEFAULT_USER_SIG_EXPIRES_IN_SECONDS = 86_400 * 180;
 export const MAX_USER_SIG_LENGTH = 16_384;
 /** Most bytes the zlib stream may inflate to; more is `malformed` (zip bomb guard). */
 export const MAX_INFLATED_BYTES = 65_536;
-/** Largest `userBuf` {@link genUserSigWith} accepts. */
+/** Largest `userBuf` {@link issueUserSig} accepts. */
 export const MAX_USER_BUF_BYTES = 4096;
 
 /** Options of `genUserSig`. */
@@ -127,20 +142,6 @@ export interface GenPrivateMapKeyOptions {
    * @default Math.floor(Date.now() / 1000)
    */
   nowSeconds?: number;
-}
-
-/** The two primitives that differ between runtimes. */
-export interface UserSigPlatform {
-  /** HMAC-SHA256 of `content` keyed with the UTF-8 bytes of `secretKey`, standard base64. */
-  sign(secretKey: string, content: Uint8Array<ArrayBuffer>): string | Promise<string>;
-  /**
-   * Inflates a zlib stream; `undefined` when it is invalid, truncated or would exceed `maxBytes`.
-   * Must not throw or reject.
-   */
-  inflate(
-    bytes: Uint8Array<ArrayBuffer>,
-    maxBytes: number,
-  ): Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
 
 /**
@@ -301,15 +302,10 @@ function finishUserSig(prepared: PreparedUserSig, sig: string): string {
   return encodeBase64(zlibDeflate(utf8Encode(json)), USER_SIG_BASE64);
 }
 
-/** `genUserSig` on the given platform. */
-export function genUserSigWith(
-  platform: UserSigPlatform,
-  options: GenUserSigOptions,
-): Promise<string> {
-  let prepared: PreparedUserSig;
-  let signature: string | Promise<string>;
+/** Issues a UserSig (`genUserSig`); a rejected promise for invalid options. */
+export function issueUserSig(options: GenUserSigOptions): Promise<string> {
   try {
-    prepared = prepareUserSig(options);
+    const prepared = prepareUserSig(options);
     const content = buildContentToBeSigned(
       prepared.userId,
       prepared.sdkAppId,
@@ -317,12 +313,10 @@ export function genUserSigWith(
       prepared.expiresInSeconds,
       prepared.userBufBase64,
     );
-    signature = platform.sign(options.secretKey, utf8Encode(content));
-    if (typeof signature === 'string') return Promise.resolve(finishUserSig(prepared, signature));
+    return Promise.resolve(finishUserSig(prepared, sign(options.secretKey, utf8Encode(content))));
   } catch (error) {
     return Promise.reject(error);
   }
-  return signature.then((sig) => finishUserSig(prepared, sig));
 }
 
 const MALFORMED: VerifyUserSigFailure = Object.freeze({ valid: false, reason: 'malformed' });
@@ -331,11 +325,8 @@ function failure(reason: VerifyUserSigFailureReason): VerifyUserSigFailure {
   return { valid: false, reason };
 }
 
-/** `verifyUserSig` on the given platform. */
-export async function verifyUserSigWith(
-  platform: UserSigPlatform,
-  options: VerifyUserSigOptions,
-): Promise<VerifyUserSigResult> {
+/** Checks a UserSig (`verifyUserSig`). */
+export async function checkUserSig(options: VerifyUserSigOptions): Promise<VerifyUserSigResult> {
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError({ message: 'verifyUserSig expects an options object' });
   }
@@ -347,7 +338,7 @@ export async function verifyUserSigWith(
 
   const compressed = decodeUserSigText(options.userSig);
   if (compressed === undefined) return { ...MALFORMED };
-  const inflated = await platform.inflate(compressed, MAX_INFLATED_BYTES);
+  const inflated = zlibInflate(compressed, MAX_INFLATED_BYTES);
   if (inflated === undefined) return { ...MALFORMED };
   const doc = parseSigDoc(compressed, inflated);
   if (doc === undefined) return { ...MALFORMED };
@@ -365,7 +356,7 @@ export async function verifyUserSigWith(
     doc.expiresInSeconds,
     doc.userBufBase64,
   );
-  const expected = await platform.sign(options.secretKey, utf8Encode(content));
+  const expected = sign(options.secretKey, utf8Encode(content));
   if (!constantTimeEqual(expected, doc.sig)) return failure('signature-mismatch');
 
   const result: VerifyUserSigSuccess = {
@@ -379,11 +370,8 @@ export async function verifyUserSigWith(
   return result;
 }
 
-/** `genPrivateMapKey` on the given platform. */
-export function genPrivateMapKeyWith(
-  platform: UserSigPlatform,
-  options: GenPrivateMapKeyOptions,
-): Promise<string> {
+/** Issues a TRTC PrivateMapKey (`genPrivateMapKey`); a rejected promise for invalid options. */
+export function issuePrivateMapKey(options: GenPrivateMapKeyOptions): Promise<string> {
   let userSigOptions: GenUserSigOptions;
   try {
     if (typeof options !== 'object' || options === null) {
@@ -411,5 +399,5 @@ export function genPrivateMapKeyWith(
   } catch (error) {
     return Promise.reject(error);
   }
-  return genUserSigWith(platform, userSigOptions);
+  return issueUserSig(userSigOptions);
 }

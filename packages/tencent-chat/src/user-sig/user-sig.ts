@@ -1,16 +1,12 @@
-import { hmacSha256, hmacSha256KeyForSecret, SHA256_DIGEST_BYTES } from '../crypto/sha256.ts';
-import { encodeBase64, STANDARD_BASE64 } from './base64.ts';
 import {
+  checkUserSig,
   type GenPrivateMapKeyOptions,
   type GenUserSigOptions,
-  genPrivateMapKeyWith,
-  genUserSigWith,
-  type UserSigPlatform,
+  issuePrivateMapKey,
+  issueUserSig,
   type VerifyUserSigOptions,
   type VerifyUserSigResult,
-  verifyUserSigWith,
 } from './user-sig-core.ts';
-import { zlibInflate } from './zlib-inflate.ts';
 
 export type {
   EncodePrivateMapKeyUserBufOptions,
@@ -37,22 +33,6 @@ export {
   MAX_USER_SIG_LENGTH,
   VERIFY_USER_SIG_FAILURE_REASONS,
 } from './user-sig-core.ts';
-
-/** HMAC output of the latest signature; read into base64 before the next call. */
-const signatureBytes = new Uint8Array(SHA256_DIGEST_BYTES);
-
-/** HMAC-SHA256 of `content` under the UTF-8 bytes of `secretKey`, standard base64. */
-function sign(secretKey: string, content: Uint8Array): string {
-  hmacSha256(hmacSha256KeyForSecret(secretKey), content, signatureBytes);
-  return encodeBase64(signatureBytes, STANDARD_BASE64);
-}
-
-/**
- * The primitives every runtime uses, all synchronous TypeScript: HMAC-SHA256 (pad states cached
- * per secret key; Web Crypto's asynchronous HMAC costs ~100 µs per call on Node 20, more than the
- * whole UserSig) and a capped zlib decoder for verification.
- */
-const PLATFORM: UserSigPlatform = { sign, inflate: zlibInflate };
 
 /**
  * Issues a Tencent Cloud Chat / TRTC UserSig (TLS sig v2): HMAC-SHA256 over the identifier,
@@ -84,7 +64,7 @@ const PLATFORM: UserSigPlatform = { sign, inflate: zlibInflate };
  * @see https://www.tencentcloud.com/document/product/1047/34385
  */
 export function genUserSig(options: GenUserSigOptions): Promise<string> {
-  return genUserSigWith(PLATFORM, options);
+  return issueUserSig(options);
 }
 
 /**
@@ -111,7 +91,7 @@ export function genUserSig(options: GenUserSigOptions): Promise<string> {
  * @see https://www.tencentcloud.com/document/product/1047/34385
  */
 export function verifyUserSig(options: VerifyUserSigOptions): Promise<VerifyUserSigResult> {
-  return verifyUserSigWith(PLATFORM, options);
+  return checkUserSig(options);
 }
 
 /**
@@ -134,5 +114,5 @@ export function verifyUserSig(options: VerifyUserSigOptions): Promise<VerifyUser
  * @see https://trtc.io/document/35157
  */
 export function genPrivateMapKey(options: GenPrivateMapKeyOptions): Promise<string> {
-  return genPrivateMapKeyWith(PLATFORM, options);
+  return issuePrivateMapKey(options);
 }
