@@ -21,7 +21,7 @@ export async function botRoundTrip(core = { createBot, memoryState }, kit = test
       return { steps: kit.textSteps('Hello from imbridge!', { chunkSize: 3, delayMs: 2 }) };
     },
   });
-  const bot = core.createBot({ model, state: core.memoryState(), streaming: { maxRetries: 0 } });
+  const bot = core.createBot({ model, state: core.memoryState(), logger: false });
   const handler = bot.webhook(adapter);
   const send = (body) => handler(adapter.request(body));
   const ack = await send({ type: 'message', id: 'm1', userId: 'smoke', text: 'hi' });
@@ -181,7 +181,37 @@ export async function tencentChecks(im = tencent) {
   );
   if (forged.response.status !== 401 || forged.events.length > 0)
     throw new Error('a forged webhook was accepted');
-  return 'tencent usersig+sign+webhook ok';
+
+  // The REST client on the shared HTTP layer (ky, loaded on this first call) through an injected
+  // fetch: a signed URL per attempt, a rate-limit envelope retried, then a typed error with a hint.
+  const urls = [];
+  const answers = [
+    { ActionStatus: 'FAIL', ErrorCode: 60007, ErrorInfo: 'busy' },
+    { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', Robot_Account: ['@RBT#smoke'] },
+    { ActionStatus: 'FAIL', ErrorCode: 70009, ErrorInfo: 'bad sig' },
+  ];
+  const client = im.createTencentChatClient({
+    sdkAppId: 1400000000,
+    secretKey: 'smoke-secret',
+    adminUserId: 'administrator',
+    baseUrl: 'http://tencent.local',
+    retry: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 5 },
+    fetch: async (input) => {
+      urls.push(new URL(input instanceof Request ? input.url : String(input)));
+      return Response.json(answers[urls.length - 1]);
+    },
+  });
+  const robots = await client.listRobots();
+  const sigs = new Set(urls.map((url) => url.searchParams.get('usersig')));
+  if (robots.robotIds[0] !== '@RBT#smoke' || urls.length !== 2 || sigs.size !== 1) {
+    throw new Error(`the REST client saw ${JSON.stringify(robots)} after ${urls.length} requests`);
+  }
+  const failed = await client.listRobots({ retry: false }).catch((error) => error);
+  if (failed?.name !== 'APICallError' || failed.kind !== 'auth' || !failed.hint) {
+    throw new Error(`a 70009 answer gave ${failed?.name}: ${failed?.message}`);
+  }
+  if (String(failed.message).includes([...sigs][0])) throw new Error('an error held the UserSig');
+  return 'tencent usersig+sign+webhook+rest ok';
 }
 
 /**
