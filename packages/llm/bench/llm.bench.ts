@@ -8,18 +8,21 @@
  *    and Dify adapters on equivalent bodies in their own wire formats when they exist.
  * 2. Cold import: fresh `node` processes importing the built `dist/index.js` against `openai`.
  *
- * Our hot path: `readServerSentEventBatches` hands over one array of SSE events per network read,
+ * Our hot path: the HTTP call goes through `@imbridge/provider-utils` (ky, loaded on the first
+ * call), its `readServerSentEventBatches` hands over one array of SSE events per network read,
  * each adapter maps it to one array of model events, and `withRetriesBeforeFirstToken` flattens
  * the arrays for the consumer. So there is one `await` per read inside, and the only per-event
  * async step is the one `for await` the consumer does anyway.
  *
  * Run with `pnpm bench` in packages/llm (`tsx bench/llm.bench.ts`; `BENCH_ROUNDS=60` for steadier
- * medians). Figure 2 needs `dist/` and builds it when it is missing. Rounds interleave the
- * variants (rotated each round); the tables show medians, and ratios are medians of per-round
- * ratios. Nothing is asserted.
+ * medians). Figure 1 runs the sources of every `@imbridge/*` package (the script restarts itself
+ * with `--conditions=@imbridge/source` when it was not given). Figure 2 needs `dist/` of llm and
+ * its workspace dependencies and builds them when missing or older than their sources. Rounds
+ * interleave the variants (rotated each round); the tables show medians, and ratios are medians
+ * of per-round ratios. Nothing is asserted.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,7 +31,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LanguageModel } from '@imbridge/core';
 import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
-import { createOpenAICompatible } from '../src/openai-compatible/openai-compatible.ts';
+
+const SOURCE_CONDITION = '--conditions=@imbridge/source';
+if (!process.execArgv.includes(SOURCE_CONDITION)) {
+  // The workspace packages resolve to their TypeScript sources only under this condition (as in
+  // the tests); without it `@imbridge/*` would load whatever `dist/` happens to hold.
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, SOURCE_CONDITION, ...process.argv.slice(1)],
+    { stdio: 'inherit' },
+  );
+  process.exit(child.status ?? 1);
+}
+const { createOpenAICompatible } = await import('../src/openai-compatible/openai-compatible.ts');
 
 const WARMUP_ROUNDS = 5;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
@@ -333,11 +348,32 @@ function coldImport(specifier: string): number[] {
   return results;
 }
 
+/** Newest modification time of the files under a folder, in milliseconds. */
+function newestMtimeMs(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** True when a package's `dist/index.js` is missing or older than its `src/`. */
+function distIsStale(packageFolder: string): boolean {
+  const entry = join(packageFolder, 'dist/index.js');
+  return !existsSync(entry) || statSync(entry).mtimeMs < newestMtimeMs(join(packageFolder, 'src'));
+}
+
 function coldFigure(): void {
   const distEntry = join(packageDirectory, 'dist/index.js');
-  if (!existsSync(distEntry)) {
-    console.log('\nBuilding dist/ (pnpm build)...');
-    const build = spawnSync('pnpm', ['build'], { cwd: packageDirectory, stdio: 'inherit' });
+  const packagesFolder = join(packageDirectory, '..');
+  if (['llm', 'provider-utils', 'core'].some((name) => distIsStale(join(packagesFolder, name)))) {
+    console.log('\nBuilding dist/ of @imbridge/llm and its workspace dependencies...');
+    const build = spawnSync('pnpm', ['--filter', '@imbridge/llm...', 'run', 'build'], {
+      cwd: packageDirectory,
+      stdio: 'inherit',
+    });
     if (build.status !== 0) throw new Error('build failed');
   }
   const openAIEntry = pathToFileURL(require.resolve('openai')).href;

@@ -1,17 +1,36 @@
 /**
- * The Dify wire boundary: narrowing of untrusted JSON, error-code classification and the
- * mapping of Dify usage and workflow outputs. Vendor field names live here and in `dify.ts`'s
- * request bodies only.
+ * The Dify wire boundary: narrowing of untrusted JSON, request bodies and paths, and the mapping
+ * of Dify usage and workflow outputs. Dify field names live here and in the event mapper.
  */
-import { APICallError, type APIErrorKind, type ModelUsage } from '@imbridge/core';
-import { kindForStatus, redact } from '../shared/http.ts';
-import { isRecord, type WireRecord } from '../shared/json.ts';
+import type { JsonValue, ModelMessage, ModelUsage } from '@imbridge/core';
+import { isRecord } from '@imbridge/provider-utils';
 
 /** Vendor id used in errors and as `LanguageModel.provider`. */
 export const DIFY_PROVIDER = 'dify';
 
-export type { WireRecord } from '../shared/json.ts';
-export { isRecord } from '../shared/json.ts';
+/** The Dify app types {@link createDify} can talk to. */
+export const DIFY_APPS = ['chat', 'agent', 'chatflow', 'completion', 'workflow'] as const;
+
+/**
+ * One of {@link DIFY_APPS}: `chat` (Chatbot), `agent` (Agent), `chatflow` (Chatflow, a.k.a.
+ * advanced chat), `completion` (Text generator) or `workflow` (Workflow).
+ */
+export type DifyApp = (typeof DIFY_APPS)[number];
+
+/** How Dify delivers the answer: server-sent events, or one JSON body at the end. */
+export type DifyResponseMode = 'streaming' | 'blocking';
+
+/**
+ * What a Dify model returns as `providerState` (chat, agent and chatflow apps): the Dify
+ * conversation to continue next turn. Pass it back unchanged as `ModelRequest.providerState`.
+ */
+export interface DifyProviderState {
+  /** Dify's `conversation_id`. */
+  conversationId: string;
+}
+
+/** A JSON object read off the wire, not yet trusted. */
+export type WireRecord = Readonly<Record<string, unknown>>;
 
 /** A string field, or `undefined` when absent or of another type. */
 export function readString(record: WireRecord | undefined, key: string): string | undefined {
@@ -42,111 +61,68 @@ export function parseWireRecord(text: string): WireRecord | undefined {
   return isRecord(value) ? value : undefined;
 }
 
-const KIND_BY_CODE: ReadonlyMap<string, APIErrorKind> = new Map<string, APIErrorKind>([
-  ['unauthorized', 'auth'],
-  ['forbidden', 'auth'],
-  ['workflow_version_execution_not_allowed', 'auth'],
-  ['too_many_requests', 'rate-limit'],
-  ['rate_limit_error', 'quota'],
-  ['provider_quota_exceeded', 'quota'],
-  ['internal_server_error', 'server'],
-  ['not_found', 'not-found'],
-  ['invalid_param', 'invalid-request'],
-  ['bad_request', 'invalid-request'],
-  ['app_unavailable', 'invalid-request'],
-  ['not_chat_app', 'invalid-request'],
-  ['not_completion_app', 'invalid-request'],
-  ['not_workflow_app', 'invalid-request'],
-  ['conversation_completed', 'invalid-request'],
-  ['provider_not_initialize', 'invalid-request'],
-  ['model_currently_not_support', 'invalid-request'],
-  ['completion_request_error', 'invalid-request'],
-  ['agent_not_published', 'invalid-request'],
-  ['file_too_large', 'invalid-request'],
-  ['unsupported_file_type', 'invalid-request'],
-  ['audio_too_large', 'invalid-request'],
-]);
+/** True for the apps that keep a conversation (`chat`, `agent`, `chatflow`). */
+export function isChatApp(app: DifyApp): boolean {
+  return app === 'chat' || app === 'agent' || app === 'chatflow';
+}
 
-const RETRYABLE_KINDS: ReadonlySet<APIErrorKind> = new Set<APIErrorKind>([
-  'rate-limit',
-  'server',
-  'timeout',
-  'network',
-]);
+/** The Service API path that runs the app. */
+export function endpointPath(app: DifyApp): string {
+  if (app === 'completion') return 'completion-messages';
+  if (app === 'workflow') return 'workflows/run';
+  return 'chat-messages';
+}
 
-/** Dify error codes that mean "this conversation is gone: start a new one". */
-const CONVERSATION_RESET_CODES: ReadonlySet<string> = new Set([
-  'not_found',
-  'conversation_completed',
-]);
+/** The Service API path that stops a running task. */
+export function stopPath(app: DifyApp, taskId: string): string {
+  const id = encodeURIComponent(taskId);
+  if (app === 'completion') return `completion-messages/${id}/stop`;
+  if (app === 'workflow') return `workflows/tasks/${id}/stop`;
+  return `chat-messages/${id}/stop`;
+}
 
-/**
- * The kind of a Dify error code (`too_many_requests` → rate-limit, `unauthorized` → auth...),
- * falling back to the HTTP status.
- */
-export function classifyDifyError(
-  code: string | undefined,
-  status: number | undefined,
-): APIErrorKind {
-  const known = code === undefined ? undefined : KIND_BY_CODE.get(code);
-  if (known !== undefined) return known;
-  return status === undefined ? 'unknown' : kindForStatus(status);
+/** The conversation id held in a Dify `providerState`. */
+export function readConversationId(state: JsonValue | undefined): string | undefined {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return undefined;
+  const value = state.conversationId;
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** The newest user message: Dify keeps the history of chat apps itself. */
+export function lastUserMessage(messages: ReadonlyArray<ModelMessage>): string | undefined {
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    if (message?.role === 'user') return message.content;
+  }
+  return undefined;
+}
+
+/** What one request body is made of. */
+export interface BodyInput {
+  app: DifyApp;
+  responseMode: DifyResponseMode;
+  query: string;
+  inputs: Readonly<Record<string, string>>;
+  user: string;
+  conversationId: string | undefined;
 }
 
 /**
- * Whether a Dify failure may succeed when repeated. Dify's code wins over the HTTP status: a 429
- * `rate_limit_error` is a plan quota and is not retried, a 429 `too_many_requests` is.
+ * The run body: chat apps take `query` and `conversation_id`; text generators and workflows get
+ * the text as `inputs.query`.
  */
-export function isRetryableKind(kind: APIErrorKind): boolean {
-  return RETRYABLE_KINDS.has(kind);
-}
-
-/** True when the error says the conversation no longer exists or was closed. */
-export function isConversationResetError(error: unknown): boolean {
-  return (
-    APICallError.isInstance(error) &&
-    typeof error.providerCode === 'string' &&
-    CONVERSATION_RESET_CODES.has(error.providerCode)
-  );
-}
-
-/**
- * Re-issues an HTTP `APICallError` from `postJson` with `retryable` decided by Dify's own code
- * (the shared helper derives it from the HTTP status alone).
- */
-export function withDifyRetryable(error: unknown): unknown {
-  if (!APICallError.isInstance(error) || typeof error.providerCode !== 'string') return error;
-  const retryable = isRetryableKind(error.kind);
-  if (retryable === error.retryable) return error;
-  return new APICallError({
-    message: error.message,
-    provider: error.provider,
-    kind: error.kind,
-    retryable,
-    providerCode: error.providerCode,
-    ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
-    ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
-    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-  });
-}
-
-/** Turns a stream `error` event (`{status, code, message}`) into an `APICallError`. */
-export function streamErrorToAPICallError(
-  payload: WireRecord,
-  secrets: ReadonlyArray<string | undefined>,
-): APICallError {
-  const code = readString(payload, 'code');
-  const status = readNumber(payload, 'status');
-  const kind = classifyDifyError(code, status);
-  const message = redact(readString(payload, 'message') ?? 'unknown error', secrets).slice(0, 300);
-  return new APICallError({
-    message: `${DIFY_PROVIDER} reported an error mid-stream${code !== undefined ? ` (${code})` : ''}: ${message}`,
-    provider: DIFY_PROVIDER,
-    kind,
-    retryable: isRetryableKind(kind),
-    ...(code !== undefined ? { providerCode: code } : {}),
-    ...(status !== undefined ? { statusCode: status } : {}),
-  });
+export function buildBody(input: BodyInput): WireRecord {
+  const { query, inputs, user, responseMode, conversationId } = input;
+  if (isChatApp(input.app)) {
+    return {
+      inputs: { ...inputs },
+      query,
+      response_mode: responseMode,
+      user,
+      conversation_id: conversationId, // JSON leaves it out when undefined
+    };
+  }
+  return { inputs: { ...inputs, query }, response_mode: responseMode, user };
 }
 
 /** Maps `metadata.usage` (`prompt_tokens`, `completion_tokens`, `total_tokens`). */

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { AbortedError, type ModelEvent } from '@imbridge/core';
 import { languageModelContract } from '@imbridge/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDify, type DifyApp } from './dify.ts';
+import { createDify } from './dify.ts';
+import type { DifyApp } from './dify-wire.ts';
 
 const API_KEY = 'app-loopbackSECRET0123456789';
 const EXPECTED_TEXT = 'Hello from the loopback Dify!';

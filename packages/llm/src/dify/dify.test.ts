@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import {
-  APICallError,
-  type ModelEvent,
-  type ModelRequest,
-  NetworkError,
-  ValidationError,
-} from '@imbridge/core';
+import { APICallError, type ModelEvent, type ModelRequest, ValidationError } from '@imbridge/core';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -252,7 +246,26 @@ describe('createDify requests', () => {
 describe('createDify options', () => {
   it('rejects blocking mode for agent apps and unknown app types', () => {
     expect(() => model({ app: 'agent', responseMode: 'blocking' })).toThrow(ValidationError);
-    expect(() => model({ app: 'assistant' as DifyOptions['app'] })).toThrow(/Unknown Dify app/);
+    expect(() => model({ app: 'assistant' as DifyOptions['app'] })).toThrow(
+      /createDify: app must be one of 'chat', 'agent', 'chatflow', 'completion', 'workflow', received "assistant"/,
+    );
+  });
+
+  it('checks its options at creation, naming the option and the env variable of the examples', () => {
+    expect(() => model({ apiKey: '' })).toThrow(
+      /createDify: apiKey must be .*received an empty string \(examples read it from DIFY_API_KEY\)/,
+    );
+    expect(() => model({ baseUrl: 'dify.example.com/v1' })).toThrow(
+      /createDify: baseUrl must be an absolute http\(s\) URL.*DIFY_BASE_URL/,
+    );
+    expect(() => model({ baseUrl: '' })).toThrow(/baseUrl must be a non-empty string/);
+    expect(() => model({ timeoutMs: -1 })).toThrow(/createDify: timeoutMs must be/);
+    expect(() => model({ stallTimeoutMs: Number.NaN })).toThrow(/stallTimeoutMs must be .*NaN/);
+    expect(() => model({ retry: { maxRetries: 1.5 } })).toThrow(/retry\.maxRetries/);
+    // Optional options take `undefined` (e.g. an unset environment variable).
+    expect(() =>
+      model({ baseUrl: undefined, responseMode: undefined, timeoutMs: undefined }),
+    ).not.toThrow();
   });
 
   it('declares the v1 contract, the dify provider and the app type as model id', () => {
@@ -639,12 +652,14 @@ describe('createDify errors', () => {
     const events = await collect(model({ fetch: failingFetch }).stream(ask()));
     const last = events.at(-1);
     const networkError = last?.type === 'error' ? last.error : undefined;
-    expect(NetworkError.isInstance(networkError)).toBe(true);
+    expect(networkError).toMatchObject({ kind: 'network', retryable: true });
     for (const error of [httpError, networkError]) {
       const shown = `${String(error)} ${inspect(error, { depth: 5 })} ${JSON.stringify(error)}`;
       expect(shown).not.toContain(API_KEY);
+      expect((error as Error).cause).toBeUndefined();
     }
     expect(httpError.message).toContain('[redacted]');
+    expect(httpError.hint).toContain('DIFY_API_KEY');
   });
 
   it('never puts the API key into the error of a body that breaks off', async () => {
@@ -662,8 +677,22 @@ describe('createDify errors', () => {
     const last = events.at(-1);
     expect(last?.type).toBe('error');
     const error = last?.type === 'error' ? last.error : undefined;
-    expect(inspect(error, { depth: 5 })).toContain('socket hang up');
+    expect(error).toMatchObject({ kind: 'network', retryable: true });
+    expect(inspect(error, { depth: 5 })).toContain('broke off');
     expect(inspect(error, { depth: 5 })).not.toContain(API_KEY);
+  });
+
+  it.each([
+    ['app_unavailable', 'the Dify app is not published or its model is not configured'],
+    ['provider_not_initialize', 'Model Provider'],
+    ['provider_quota_exceeded', 'quota'],
+    ['model_currently_not_support', 'model'],
+    ['invalid_param', 'metadata'],
+  ])('appends the hint of %s to the error', async (code, hint) => {
+    serve('/chat-messages', () => difyError(400, code, 'vendor message'));
+    const error = onlyError(await collect(model().stream(ask())));
+    expect(error.hint).toContain(hint);
+    expect(error.message).toContain(`— ${error.hint}`);
   });
 
   it('never puts the API key into a stream error event', async () => {

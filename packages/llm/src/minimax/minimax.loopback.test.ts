@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AbortedError, TimeoutError } from '@imbridge/core';
+import { AbortedError, APICallError } from '@imbridge/core';
 import { languageModelContract, type ModelContractScenario } from '@imbridge/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMiniMax, type MiniMaxOptions } from './minimax.ts';
@@ -136,7 +136,7 @@ describe('createMiniMax over a loopback server', () => {
     const { events } = await (async () => {
       const seen = [];
       for await (const event of model('slow', {
-        timeouts: { chunkMs: 100 },
+        stallTimeoutMs: 100,
         retry: false,
       }).stream({ messages: [{ role: 'user', content: 'Hi' }] })) {
         seen.push(event);
@@ -146,7 +146,12 @@ describe('createMiniMax over a loopback server', () => {
     expect(events.map((event) => event.type)).toEqual(['text-delta', 'error']);
     const last = events.at(-1);
     const error = last?.type === 'error' ? last.error : undefined;
-    expect(TimeoutError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ phase: 'stall', retryable: true });
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      kind: 'timeout',
+      timeoutPhase: 'stall',
+      timeoutMs: 100,
+      retryable: true,
+    });
   });
 });

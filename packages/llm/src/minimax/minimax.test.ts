@@ -8,7 +8,8 @@ import {
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { classifyMiniMaxStatus, createMiniMax, type MiniMaxOptions } from './minimax.ts';
+import { createMiniMax, type MiniMaxOptions } from './minimax.ts';
+import { classifyMiniMaxStatus } from './minimax-errors.ts';
 
 const API_KEY = 'mm-test-secret-0123456789abcdef';
 const BASE_URL = 'https://api.minimax.test/v1';
@@ -248,6 +249,8 @@ describe('createMiniMax', () => {
     const error = errorOf(seen);
     expect(error).toMatchObject({ providerCode: 1004, kind: 'auth', retryable: false });
     expect(error.message).toContain('login fail');
+    expect(error.hint).toContain('check the MiniMax API key');
+    expect(error.message).toContain(`— ${error.hint}`);
     expect(backend.requests).toHaveLength(1);
   });
 
@@ -279,6 +282,7 @@ describe('createMiniMax', () => {
       statusCode: 402,
     });
     expect(error.message).toContain('insufficient balance');
+    expect(error.hint).toBe('the MiniMax account balance is insufficient');
     expect(error.message).not.toContain(API_KEY);
     expect(backend.requests).toHaveLength(1);
   });
@@ -350,10 +354,26 @@ describe('createMiniMax', () => {
   });
 });
 
+describe('createMiniMax options', () => {
+  it('checks its options at creation, naming the option and the env variable of the examples', () => {
+    const env: Record<string, string | undefined> = {};
+    expect(() => createMiniMax({ apiKey: env.MINIMAX_API_KEY ?? '', model: 'MiniMax-M2' })).toThrow(
+      'createMiniMax: apiKey must be a non-empty string or a function returning one, received an empty string (examples read it from MINIMAX_API_KEY)',
+    );
+    expect(() => model({ model: '' })).toThrow(/createMiniMax: model must be a non-empty string/);
+    expect(() => model({ baseUrl: 'minimaxi.com' })).toThrow(/baseUrl must be an absolute http/);
+    expect(() => model({ stallTimeoutMs: 1.5 })).toThrow(/stallTimeoutMs must be/);
+    expect(() =>
+      model({ baseUrl: env.MINIMAX_BASE_URL, groupId: env.MINIMAX_GROUP_ID }),
+    ).not.toThrow();
+  });
+});
+
 describe('classifyMiniMaxStatus', () => {
   it.each([
     [1000, 'unknown', true],
-    [1001, 'timeout', true],
+    // A MiniMax-side timeout is an answer from MiniMax: kind `timeout` means ours got none.
+    [1001, 'server', true],
     [1002, 'rate-limit', true],
     [1039, 'rate-limit', true],
     [1004, 'auth', false],
@@ -365,6 +385,14 @@ describe('classifyMiniMaxStatus', () => {
     [2013, 'invalid-request', false],
     [2049, 'unknown', false],
   ] as const)('classifies %i as %s (retryable: %s)', (code, kind, retryable) => {
-    expect(classifyMiniMaxStatus(code)).toEqual({ kind, retryable });
+    expect(classifyMiniMaxStatus(code)).toMatchObject({ kind, retryable });
+  });
+
+  it('adds a hint the user can act on where the code says what to fix', () => {
+    expect(classifyMiniMaxStatus(1004).hint).toContain('check the MiniMax API key');
+    expect(classifyMiniMaxStatus(1004).hint).toContain('region of baseUrl');
+    expect(classifyMiniMaxStatus(1008).hint).toBe('the MiniMax account balance is insufficient');
+    expect(classifyMiniMaxStatus(1002).hint).toContain('requests-per-minute');
+    expect(classifyMiniMaxStatus(2049).hint).toBeUndefined();
   });
 });

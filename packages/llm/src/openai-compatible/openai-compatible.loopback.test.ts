@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AbortedError, TimeoutError } from '@imbridge/core';
+import { AbortedError, APICallError } from '@imbridge/core';
 import { languageModelContract, type ModelContractScenario } from '@imbridge/core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -199,37 +199,40 @@ describe('createOpenAICompatible (loopback node:http)', () => {
   });
 
   describe('timeouts', () => {
-    it('reports a silent server after the headers as a first-token TimeoutError, retried', async () => {
+    it('reports a silent server after the headers as a first-token timeout, retried', async () => {
       routes.set('silent', async (response) => {
         startEventStream(response);
         await untilClosed(response, 10_000);
       });
       const result = await collect(
         model('silent', {
-          timeouts: { firstTokenMs: 120 },
+          firstTokenTimeoutMs: 120,
           retry: { maxRetries: 1, initialDelayMs: 1 },
         }).stream(HELLO),
       );
       const last = result.last;
       expect(last?.type).toBe('error');
       if (last?.type !== 'error') return;
-      expect(TimeoutError.isInstance(last.error)).toBe(true);
-      expect((last.error as TimeoutError).phase).toBe('first-token');
+      expect(APICallError.isInstance(last.error)).toBe(true);
+      expect(last.error).toMatchObject({ kind: 'timeout', timeoutPhase: 'first-token' });
       expect(servedOn('silent')).toHaveLength(2);
       expect(await servedOn('silent')[0]?.closedEarly).toBe(true);
     });
 
-    it('reports a stall after the first token as a TimeoutError, not retried', async () => {
+    it('reports a stall after the first token as a stall timeout, not retried', async () => {
       routes.set('stall', async (response) => {
         startEventStream(response);
         response.write(sse(chunk({ content: 'Hel' })));
         await untilClosed(response, 10_000);
       });
-      const result = await collect(model('stall', { timeouts: { chunkMs: 120 } }).stream(HELLO));
+      const result = await collect(model('stall', { stallTimeoutMs: 120 }).stream(HELLO));
       expect(result.text).toBe('Hel');
       const last = result.last;
-      expect(last?.type === 'error' && TimeoutError.isInstance(last.error)).toBe(true);
-      expect(last?.type === 'error' && (last.error as TimeoutError).phase).toBe('stall');
+      expect(last?.type === 'error' && last.error).toMatchObject({
+        kind: 'timeout',
+        timeoutPhase: 'stall',
+        timeoutMs: 120,
+      });
       expect(terminalCount(result)).toBe(1);
       expect(servedOn('stall')).toHaveLength(1);
     });
@@ -244,21 +247,22 @@ describe('createOpenAICompatible (loopback node:http)', () => {
         }
         response.end(sse(chunk({ content: 'B' }, 'stop'), '[DONE]'));
       });
-      const result = await collect(
-        model('keep-alive', { timeouts: { chunkMs: 150 } }).stream(HELLO),
-      );
+      const result = await collect(model('keep-alive', { stallTimeoutMs: 150 }).stream(HELLO));
       expect(result.text).toBe('AB');
       expect(result.last).toEqual({ type: 'finish', reason: 'stop' });
     });
 
-    it('reports missing response headers as a request TimeoutError', async () => {
+    it('reports missing response headers as a request timeout', async () => {
       routes.set('no-headers', (response) => untilClosed(response, 10_000));
       const result = await collect(
-        model('no-headers', { timeouts: { requestMs: 120 }, retry: false }).stream(HELLO),
+        model('no-headers', { timeoutMs: 120, retry: false }).stream(HELLO),
       );
       const last = result.last;
-      expect(last?.type === 'error' && TimeoutError.isInstance(last.error)).toBe(true);
-      expect(last?.type === 'error' && (last.error as TimeoutError).phase).toBe('request');
+      expect(last?.type === 'error' && last.error).toMatchObject({
+        kind: 'timeout',
+        timeoutPhase: 'request',
+        timeoutMs: 120,
+      });
     });
   });
 

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { AbortedError, APICallError, NetworkError } from '@imbridge/core';
+import { AbortedError, APICallError } from '@imbridge/core';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import {
   terminalCount,
 } from '../__fixtures__/openai-compatible/fixtures.ts';
 import { createOpenAICompatible, type OpenAICompatibleOptions } from './openai-compatible.ts';
+import { classifyOpenAICompatibleError } from './openai-compatible-errors.ts';
 import { OPENAI_COMPATIBLE_PRESETS } from './presets.ts';
 
 const BASE_URL = 'https://llm.test/v1';
@@ -284,6 +285,29 @@ describe('createOpenAICompatible (msw)', () => {
       expect(seen).toHaveLength(1);
     });
 
+    it('checks its options at creation, naming the option and the env variable of the examples', () => {
+      const env: Record<string, string | undefined> = {};
+      expect(() =>
+        createOpenAICompatible({ baseUrl: env.LLM_BASE_URL as string, model: 'm' }),
+      ).toThrow(
+        'createOpenAICompatible: baseUrl must be a non-empty string, received nothing (undefined) (examples read it from LLM_BASE_URL)',
+      );
+      expect(() => model({ baseUrl: 'api.deepseek.com' })).toThrow(
+        /baseUrl must be an absolute http\(s\) URL, received "api\.deepseek\.com"/,
+      );
+      expect(() => model({ model: ' ' })).toThrow(
+        'createOpenAICompatible: model must be a non-empty string, received a blank string (examples read it from LLM_MODEL)',
+      );
+      expect(() => model({ apiKey: '' })).toThrow(
+        /apiKey must be .*received an empty string \(examples read it from LLM_API_KEY\)/,
+      );
+      expect(() => model({ firstTokenTimeoutMs: -5 })).toThrow(/firstTokenTimeoutMs must be/);
+      // An unset optional variable is `undefined`, which every optional option takes.
+      expect(() =>
+        model({ apiKey: env.LLM_API_KEY, timeoutMs: undefined, retry: undefined }),
+      ).not.toThrow();
+    });
+
     it('declares v1, its provider and model id', () => {
       const deepseek = model({ provider: 'deepseek', model: 'deepseek-chat' });
       expect([deepseek.specificationVersion, deepseek.provider, deepseek.modelId]).toEqual([
@@ -363,6 +387,10 @@ describe('createOpenAICompatible (msw)', () => {
       const result = await collect(model().stream(HELLO));
       expect(seen).toHaveLength(1);
       expect(endOf(result)).toEqual({ type: 'error', kind: 'quota', retryable: false });
+      const last = result.last;
+      expect(last?.type === 'error' && APICallError.isInstance(last.error) && last.error.hint).toBe(
+        'the account balance or quota at this vendor is used up',
+      );
     });
 
     it('retries 500 and succeeds on a later attempt', async () => {
@@ -417,7 +445,7 @@ describe('createOpenAICompatible (msw)', () => {
       expect(seen).toHaveLength(1);
     });
 
-    it('reports an unreachable host as a NetworkError', async () => {
+    it('reports an unreachable host as an APICallError of kind network, without a cause', async () => {
       const result = await collect(
         model({
           retry: false,
@@ -425,7 +453,12 @@ describe('createOpenAICompatible (msw)', () => {
         }).stream(HELLO),
       );
       const last = result.last;
-      expect(last?.type === 'error' && NetworkError.isInstance(last.error)).toBe(true);
+      expect(last?.type === 'error' && APICallError.isInstance(last.error)).toBe(true);
+      expect(last?.type === 'error' && last.error).toMatchObject({
+        kind: 'network',
+        retryable: true,
+      });
+      expect(last?.type === 'error' && (last.error as Error).cause).toBeUndefined();
     });
   });
 
@@ -491,7 +524,8 @@ describe('createOpenAICompatible (msw)', () => {
       const last = result.last;
       expect(last?.type).toBe('error');
       if (last?.type !== 'error') return;
-      expect(String(last.error)).toContain('[redacted]');
+      expect(last.error).toMatchObject({ kind: 'network' });
+      expect((last.error as Error).cause).toBeUndefined();
       expectNoKey(last.error);
     });
 
@@ -627,5 +661,27 @@ describe('createOpenAICompatible (msw)', () => {
       expect(result.text).toBe('ok');
       expect(seen[0]?.body.model).toBe('deepseek-chat');
     });
+  });
+});
+
+describe('classifyOpenAICompatibleError', () => {
+  it.each([
+    ['invalid_api_key', 'auth', false],
+    ['rate_limit_exceeded', 'rate-limit', true],
+    ['insufficient_quota', 'quota', false],
+    ['data_inspection_failed', 'content-filter', false],
+    ['context_length_exceeded', 'invalid-request', false],
+    ['server_error', 'server', true],
+    ['something_else', 'unknown', false],
+    ['', 'unknown', false],
+  ] as const)('classifies %j as %s (retryable: %s)', (code, kind, retryable) => {
+    expect(classifyOpenAICompatibleError(code)).toMatchObject({ kind, retryable });
+  });
+
+  it('adds hints for a bad key, an exhausted quota and a too long conversation', () => {
+    expect(classifyOpenAICompatibleError('invalid_api_key').hint).toContain('LLM_API_KEY');
+    expect(classifyOpenAICompatibleError('insufficient_quota').hint).toContain('quota');
+    expect(classifyOpenAICompatibleError('context_length_exceeded').hint).toContain('history');
+    expect(classifyOpenAICompatibleError('server_error').hint).toBeUndefined();
   });
 });

@@ -5,16 +5,7 @@ import {
   isRetryableError,
   type ModelEvent,
 } from '@imbridge/core';
-import type { ModelRetryOptions } from './http.ts';
-
-/** The back-off before retry number `attempt` (0-based), honouring a server's `retryAfterMs`. */
-export function retryDelayMs(attempt: number, error: unknown, options: ModelRetryOptions): number {
-  const maxDelayMs = options.maxDelayMs ?? 60_000;
-  const retryAfter = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-  if (typeof retryAfter === 'number' && retryAfter >= 0) return Math.min(retryAfter, maxDelayMs);
-  const base = (options.initialDelayMs ?? 1000) * 2 ** attempt;
-  return Math.min(maxDelayMs, Math.round(base * (0.8 + Math.random() * 0.4)));
-}
+import { backoffDelayMs, type ResolvedRetryOptions } from '@imbridge/provider-utils';
 
 /**
  * What an attempt yields: single events, or batches of them (one batch per network read, which
@@ -22,21 +13,39 @@ export function retryDelayMs(attempt: number, error: unknown, options: ModelRetr
  */
 export type AttemptOutput = ModelEvent | readonly ModelEvent[];
 
+/** Options of {@link withRetriesBeforeFirstToken}. */
+export interface RetryLoopOptions {
+  /** The model's retries (checked, with defaults). */
+  retry: ResolvedRetryOptions;
+  /** The caller's signal: ends the loop, also during a back-off. */
+  signal: AbortSignal | undefined;
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  const value = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof value === 'number' && value >= 0 ? value : undefined;
+}
+
+function abortedError(signal: AbortSignal | undefined): AbortedError {
+  return new AbortedError({ message: 'Model call aborted', cause: signal?.reason });
+}
+
 /**
- * Runs `attempt` and yields its events. A failure (thrown, or an `error` event) that happens
- * before the first content event is retried when `retryable`, with exponential back-off and
- * jitter honouring `retryAfterMs`; after the first content event, failures are reported as an
- * `error` event and never retried (the text already reached the consumer). Aborts end the
- * iteration with an `AbortedError`, also between the events of one batch.
+ * The one retry loop of a model call. Runs `attempt` and yields its events. A failure (thrown,
+ * or an `error` event) that happens before the first content event is retried when `retryable`,
+ * at most `retry.maxRetries` times, after `backoffDelayMs` (exponential with jitter, or the
+ * server's `retryAfterMs`; a server asking for more than `maxDelayMs` is not retried). After the
+ * first content event, failures are reported as an `error` event and never retried (the text
+ * already reached the consumer). Aborts end the iteration with an `AbortedError`, also before
+ * the first attempt, during a back-off and between the events of one batch.
  */
 export async function* withRetriesBeforeFirstToken(
   attempt: (attemptIndex: number) => AsyncIterable<AttemptOutput>,
-  options: { retry: ModelRetryOptions | false | undefined; signal: AbortSignal | undefined },
+  options: RetryLoopOptions,
 ): AsyncGenerator<ModelEvent> {
-  const retry = options.retry === false ? { maxRetries: 0 } : (options.retry ?? {});
-  const maxRetries = retry.maxRetries ?? 2;
-  const signal = options.signal;
+  const { retry, signal } = options;
   for (let attemptIndex = 0; ; attemptIndex += 1) {
+    if (signal?.aborted) throw abortedError(signal);
     let produced = false;
     let failure: unknown;
     let aborted = false;
@@ -62,7 +71,7 @@ export async function* withRetriesBeforeFirstToken(
           }
           if (event.type !== 'finish') produced = true;
           // The signal fired while the consumer handled the previous event: drop the rest and
-          // resume the attempt, which then throws its own AbortedError (as it did per event).
+          // resume the attempt, which then throws its own AbortedError.
           if (index > 0 && signal?.aborted) {
             aborted = true;
             continue outer;
@@ -75,14 +84,16 @@ export async function* withRetriesBeforeFirstToken(
     }
     if (failure === undefined && !aborted) return;
     if (aborted || isAbortError(failure) || signal?.aborted) {
-      throw isAbortError(failure)
-        ? failure
-        : new AbortedError({ message: 'Model call aborted', cause: signal?.reason });
+      throw isAbortError(failure) ? failure : abortedError(signal);
     }
-    if (produced || attemptIndex >= maxRetries || !isRetryableError(failure)) {
+    const delayMs =
+      produced || attemptIndex >= retry.maxRetries || !isRetryableError(failure)
+        ? undefined
+        : backoffDelayMs(attemptIndex, retry, retryAfterOf(failure));
+    if (delayMs === undefined) {
       yield { type: 'error', error: failure };
       return;
     }
-    await delay(retryDelayMs(attemptIndex, failure, retry), { signal });
+    await delay(delayMs, { signal });
   }
 }

@@ -1,0 +1,172 @@
+/**
+ * The OpenAI-compatible stream: `chat.completion.chunk` events mapped to model events, tolerant
+ * of the vendors' variations. OpenAI's wire names stay in this file and the request builder.
+ */
+import {
+  APICallError,
+  type ModelEvent,
+  type ModelFinishReason,
+  type ModelUsage,
+} from '@imbridge/core';
+import type { SSEEvent } from '@imbridge/provider-utils';
+import { readEventBatches } from '../shared/model-http.ts';
+import type { ResolvedConnection } from '../shared/model-options.ts';
+import type { AttemptOutput } from '../shared/retry.ts';
+import { streamError } from './openai-compatible-errors.ts';
+
+type WireRecord = Record<string, unknown>;
+
+function finishReasonOf(raw: string | undefined): ModelFinishReason {
+  switch (raw) {
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'content_filter':
+    case 'sensitive': // Zhipu GLM
+      return 'content-filter';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool-calls';
+    default:
+      return 'other';
+  }
+}
+
+/** Reads `{prompt_tokens, completion_tokens, total_tokens}`; `undefined` when none is a number. */
+function usageOf(value: unknown): ModelUsage | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const wire = value as WireRecord;
+  const usage: ModelUsage = {};
+  let found = false;
+  if (typeof wire.prompt_tokens === 'number') {
+    usage.inputTokens = wire.prompt_tokens;
+    found = true;
+  }
+  if (typeof wire.completion_tokens === 'number') {
+    usage.outputTokens = wire.completion_tokens;
+    found = true;
+  }
+  if (typeof wire.total_tokens === 'number') {
+    usage.totalTokens = wire.total_tokens;
+    found = true;
+  }
+  return found ? usage : undefined;
+}
+
+/** Parses one `data:` payload; `undefined` for anything that is not a JSON object. */
+function parseChunk(data: string): WireRecord | undefined {
+  // 123 is `{`: skips keep-alive text and HTML error pages without a throw.
+  if (data.charCodeAt(0) !== 123) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  return typeof json === 'object' && json !== null && !Array.isArray(json)
+    ? (json as WireRecord)
+    : undefined;
+}
+
+/** What one attempt's stream reader needs. */
+export interface StreamContext {
+  provider: string;
+  signal: AbortSignal | undefined;
+  connection: ResolvedConnection;
+  /** Values to redact from vendor text. */
+  secrets: readonly string[];
+}
+
+/** The state of one answer across its chunks. */
+interface AnswerState {
+  finishReason: string | undefined;
+  usage: ModelUsage | undefined;
+}
+
+/** Appends the events of one chunk to `out`. */
+function mapChunk(chunk: WireRecord, state: AnswerState, out: ModelEvent[]): void {
+  if (chunk.usage != null) state.usage = usageOf(chunk.usage) ?? state.usage;
+  const choices = chunk.choices;
+  if (!Array.isArray(choices)) return;
+  const choice: unknown = choices[0];
+  if (typeof choice !== 'object' || choice === null) return;
+  const wireChoice = choice as WireRecord;
+  const finish = wireChoice.finish_reason;
+  if (typeof finish === 'string') state.finishReason = finish;
+  const choiceUsage = wireChoice.usage;
+  if (choiceUsage != null) state.usage = usageOf(choiceUsage) ?? state.usage;
+  const delta = wireChoice.delta;
+  if (typeof delta !== 'object' || delta === null) return;
+  const wireDelta = delta as WireRecord;
+  const content = wireDelta.content;
+  const thought = wireDelta.reasoning_content ?? wireDelta.reasoning;
+  if (typeof thought === 'string' && thought.length > 0) {
+    out.push({ type: 'reasoning-delta', text: thought });
+  }
+  if (typeof content === 'string' && content.length > 0) {
+    out.push({ type: 'text-delta', text: content });
+  }
+}
+
+/**
+ * Reads one streamed answer and yields one batch of model events per network read, then one
+ * `finish` or `error` event. `reasoning_content` or `reasoning` become `reasoning-delta`; usage
+ * is read at the top level or inside `choices[0]` (Moonshot) and from usage-only chunks
+ * (DeepSeek); a body that ends without `data: [DONE]` still finishes.
+ */
+export async function* readOpenAICompatibleStream(
+  response: Response,
+  context: StreamContext,
+): AsyncGenerator<AttemptOutput> {
+  const { provider } = context;
+  const state: AnswerState = { finishReason: undefined, usage: undefined };
+  reading: for await (const messages of readEventBatches(
+    response,
+    provider,
+    context.signal,
+    context.connection,
+  )) {
+    const out: ModelEvent[] = [];
+    for (let index = 0; index < messages.length; index += 1) {
+      const message = messages[index] as SSEEvent;
+      const data = message.data;
+      if (data === '[DONE]') {
+        if (out.length > 0) yield out;
+        break reading;
+      }
+      const chunk = parseChunk(data);
+      if (chunk === undefined) continue;
+      const wireError = chunk.error;
+      if ((wireError !== undefined && wireError !== null) || message.event === 'error') {
+        out.push({
+          type: 'error',
+          error: streamError(wireError ?? chunk, provider, context.secrets),
+        });
+        yield out;
+        return;
+      }
+      mapChunk(chunk, state, out);
+    }
+    if (out.length > 0) yield out;
+  }
+  if (state.finishReason === 'network_error') {
+    // Zhipu GLM reports an upstream failure as a finish reason: not a short answer.
+    yield {
+      type: 'error',
+      error: new APICallError({
+        message: `${provider} stopped with finish_reason network_error`,
+        provider,
+        kind: 'server',
+        retryable: true,
+        providerCode: state.finishReason,
+      }),
+    };
+    return;
+  }
+  yield {
+    type: 'finish',
+    reason: finishReasonOf(state.finishReason),
+    ...(state.usage !== undefined ? { usage: state.usage } : {}),
+  };
+}

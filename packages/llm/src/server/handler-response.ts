@@ -1,0 +1,253 @@
+/** Writing model events as OpenAI Chat Completions answers (JSON or `text/event-stream`). */
+import {
+  APICallError,
+  type FinishEvent,
+  IMBridgeError,
+  type ModelEvent,
+  type ModelFinishReason,
+  type ModelUsage,
+} from '@imbridge/core';
+
+const encoder = new TextEncoder();
+
+/** An OpenAI-shaped error answer. */
+export function errorResponse(
+  status: number,
+  message: string,
+  type: string,
+  code?: string,
+): Response {
+  return new Response(
+    JSON.stringify({ error: { message, type, code: code ?? null, param: null } }),
+    { status, headers: { 'content-type': 'application/json' } },
+  );
+}
+
+/** HTTP status, OpenAI error type and a short message for a model failure. */
+export interface FailureDescription {
+  status: number;
+  type: string;
+  message: string;
+  code?: string;
+}
+
+const STATUS_BY_KIND: Readonly<Record<string, readonly [number, string]>> = {
+  auth: [502, 'upstream_error'],
+  'rate-limit': [429, 'rate_limit_error'],
+  quota: [429, 'insufficient_quota'],
+  'content-filter': [400, 'content_filter'],
+  'invalid-request': [400, 'invalid_request_error'],
+  timeout: [504, 'timeout'],
+};
+
+/**
+ * Describes a model failure for the client: the kind only, never upstream details (they may name
+ * keys, hosts or prompts).
+ */
+export function describeFailure(error: unknown): FailureDescription {
+  if (APICallError.isInstance(error)) {
+    const [status, type] = STATUS_BY_KIND[error.kind] ?? [502, 'upstream_error'];
+    return { status, type, message: `The model failed (${error.kind})`, code: error.kind };
+  }
+  return { status: 500, type: 'server_error', message: 'The model failed' };
+}
+
+/** An answer for a model failure. */
+export function failureResponse(error: unknown): Response {
+  const failure = describeFailure(error);
+  return errorResponse(failure.status, failure.message, failure.type, failure.code);
+}
+
+function finishReason(reason: ModelFinishReason): string {
+  switch (reason) {
+    case 'length':
+      return 'length';
+    case 'content-filter':
+      return 'content_filter';
+    case 'tool-calls':
+      return 'tool_calls';
+    default:
+      return 'stop';
+  }
+}
+
+function usageOf(usage: ModelUsage | undefined): Record<string, number> | undefined {
+  if (usage === undefined) return undefined;
+  const prompt = usage.inputTokens ?? 0;
+  const completion = usage.outputTokens ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: usage.totalTokens ?? prompt + completion,
+  };
+}
+
+/** What both answer shapes carry. */
+export interface CompletionIdentity {
+  id: string;
+  created: number;
+  modelName: string;
+}
+
+/** Reads the whole model answer into one `chat.completion` (or an error answer). */
+export async function completionResponse(
+  first: IteratorResult<ModelEvent>,
+  iterator: AsyncIterator<ModelEvent>,
+  identity: CompletionIdentity,
+): Promise<Response> {
+  let content = '';
+  let reasoning = '';
+  let finish: FinishEvent | undefined;
+  try {
+    for (let step = first; !step.done; ) {
+      const event = step.value;
+      if (event.type === 'text-delta') content += event.text;
+      else if (event.type === 'text-replace') content = event.text;
+      else if (event.type === 'reasoning-delta') reasoning += event.text;
+      else if (event.type === 'finish') finish = event;
+      else if (event.type === 'error') return failureResponse(event.error);
+      step = await iterator.next();
+    }
+  } catch (error) {
+    return failureResponse(error);
+  }
+  const usage = usageOf(finish?.usage);
+  return Response.json({
+    id: identity.id,
+    object: 'chat.completion',
+    created: identity.created,
+    model: identity.modelName,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content,
+          ...(reasoning.length > 0 ? { reasoning_content: reasoning } : {}),
+        },
+        finish_reason: finishReason(finish?.reason ?? 'stop'),
+      },
+    ],
+    ...(usage !== undefined ? { usage } : {}),
+  });
+}
+
+/** Options of {@link streamingResponse}. */
+export interface StreamingOptions {
+  identity: CompletionIdentity;
+  /** Whether the client asked for a usage chunk. */
+  includeUsage: boolean;
+  /** Called once the answer is complete or the client went away. */
+  cleanup: () => void;
+  /** Stops the model (the client went away). */
+  abort: () => void;
+}
+
+/**
+ * A `text/event-stream` answer of `chat.completion.chunk`s ending in `data: [DONE]`, pulling
+ * one model event per read. A mid-stream failure becomes an `{"error": …}` event.
+ */
+export function streamingResponse(
+  first: ModelEvent | undefined,
+  iterator: AsyncIterator<ModelEvent>,
+  options: StreamingOptions,
+): Response {
+  const { identity, cleanup } = options;
+  const prefix = `{"id":"${identity.id}","object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.modelName)},`;
+  const chunk = (choice: string): Uint8Array =>
+    encoder.encode(`data: ${prefix}"choices":[{"index":0,${choice}}]}\n\n`);
+  const errorChunk = (error: unknown): Uint8Array => {
+    const failure = describeFailure(error);
+    return encoder.encode(
+      `data: ${JSON.stringify({ error: { message: failure.message, type: failure.type, code: failure.code ?? null } })}\n\n`,
+    );
+  };
+  let sent = '';
+  let pending = first;
+  const firstDone = first === undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(chunk('"delta":{"role":"assistant","content":""},"finish_reason":null'));
+    },
+    async pull(controller) {
+      const close = (): void => {
+        cleanup();
+        controller.close();
+      };
+      try {
+        let event = pending;
+        pending = undefined;
+        if (event === undefined && !firstDone) {
+          const step = await iterator.next();
+          if (!step.done) event = step.value;
+        }
+        if (event === undefined) {
+          // A model that ends without `finish`: close the stream properly anyway.
+          controller.enqueue(chunk('"delta":{},"finish_reason":"stop"'));
+          controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+          close();
+          return;
+        }
+        switch (event.type) {
+          case 'text-delta':
+            sent += event.text;
+            controller.enqueue(
+              chunk(`"delta":{"content":${JSON.stringify(event.text)}},"finish_reason":null`),
+            );
+            return;
+          case 'text-replace': {
+            // OpenAI deltas cannot take text back: only growth beyond what was sent is streamed.
+            if (event.text.startsWith(sent) && event.text.length > sent.length) {
+              const added = event.text.slice(sent.length);
+              sent = event.text;
+              controller.enqueue(
+                chunk(`"delta":{"content":${JSON.stringify(added)}},"finish_reason":null`),
+              );
+            }
+            return;
+          }
+          case 'reasoning-delta':
+            controller.enqueue(
+              chunk(
+                `"delta":{"reasoning_content":${JSON.stringify(event.text)}},"finish_reason":null`,
+              ),
+            );
+            return;
+          case 'finish': {
+            controller.enqueue(chunk(`"delta":{},"finish_reason":"${finishReason(event.reason)}"`));
+            const usage = usageOf(event.usage);
+            if (options.includeUsage && usage !== undefined) {
+              controller.enqueue(
+                encoder.encode(`data: ${prefix}"choices":[],"usage":${JSON.stringify(usage)}}\n\n`),
+              );
+            }
+            controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+            close();
+            return;
+          }
+          case 'error':
+            controller.enqueue(errorChunk(event.error));
+            close();
+            return;
+        }
+      } catch (error) {
+        controller.enqueue(errorChunk(IMBridgeError.from(error)));
+        close();
+      }
+    },
+    cancel() {
+      // The client went away: stop the model.
+      options.abort();
+      cleanup();
+      void iterator.return?.();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    },
+  });
+}
