@@ -13,7 +13,7 @@ export interface IMBridgeErrorOptions {
   /** Machine-readable code (stable across releases). */
   code?: string | undefined;
   /** The underlying error, if any. */
-  cause?: unknown;
+  cause?: unknown | undefined;
 }
 
 function hasBrand(value: unknown, brand: symbol): boolean {
@@ -243,7 +243,7 @@ export interface ValidationIssue {
 /** Options of {@link ValidationError}. */
 export interface ValidationErrorOptions extends IMBridgeErrorOptions {
   /** The problems found. */
-  issues?: ReadonlyArray<ValidationIssue>;
+  issues?: ReadonlyArray<ValidationIssue> | undefined;
 }
 
 /**

@@ -24,7 +24,7 @@ export type ReplyOutcome = 'complete' | 'interrupted' | 'error';
 export interface LogEventFields {
   /** A message arrived (debug). */
   received: MessageLogFields;
-  /** A message or webhook event the bot does not answer (debug; warn when a hook failed). */
+  /** A message or webhook event the bot does not answer (debug; error when `shouldRespond` threw). */
   ignored: {
     platform: string;
     messageId?: string | undefined;
@@ -54,7 +54,7 @@ export interface LogEventFields {
     durationMs: number;
     usage?: ModelUsage | undefined;
   };
-  /** The model failed or sent an empty answer (error). */
+  /** The model failed or sent an empty answer (error); its stream ended without `finish` (warn). */
   'model-error': MessageLogFields & { error: ErrorDescription };
   /**
    * An intermediate update failed transiently (rate limit, timeout, 5xx); updates pause for

@@ -37,9 +37,11 @@ async function serveBehindParser(
 }
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  const running = server;
   server = undefined;
+  if (running === undefined) return;
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
 });
 
 describe('toNodeListener', () => {
@@ -203,5 +205,29 @@ describe('toNodeListener', () => {
     const response = await fetch(url, { method: 'POST', body: '{"raw":"体"}' });
     expect(response.status).toBe(200);
     expect(seen).toBe('{"raw":"体"}');
+  });
+
+  it('reads the stream when a parser skipped the request and left an empty object (Express 4)', async () => {
+    let seen: string | undefined;
+    const created = createServer((request, response) => {
+      // What express.json() does for a content type it does not parse: body {}, stream untouched.
+      void listener(Object.assign(request, { body: {} }), response);
+    });
+    const listener = toNodeListener(async (request) => {
+      seen = await request.text();
+      return new Response('ok');
+    });
+    server = created;
+    await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(created.address() as AddressInfo).port}`;
+    const response = await fetch(url, { method: 'POST', body: 'plain text body' });
+    expect(response.status).toBe(200);
+    expect(seen).toBe('plain text body');
+  });
+
+  it('checks its options when created', () => {
+    expect(() => toNodeListener(async () => new Response(), { maxBodyBytes: Number.NaN })).toThrow(
+      'toNodeListener: maxBodyBytes must be a positive integer, received NaN',
+    );
   });
 });

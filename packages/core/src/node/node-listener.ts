@@ -1,5 +1,6 @@
 import { createLogEmitter, type LoggerOption } from '../logging/logger.ts';
 import type { WebhookContext, WebhookHandler } from '../runtime/options.ts';
+import { checkInteger, checkNonEmptyString } from '../util/option-checks.ts';
 
 /** The parts of Node's `http.IncomingMessage` the listener reads. */
 export interface NodeIncomingMessage extends AsyncIterable<unknown> {
@@ -42,9 +43,9 @@ export interface NodeServerResponse {
 /** Options of {@link toNodeListener}. */
 export interface NodeListenerOptions {
   /** Largest accepted request body, in bytes; larger bodies get 413. @default 1_048_576 (1 MiB) */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Base URL used to build the `Request` URL. @default 'http://localhost' */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Background-work hook passed to the handler. */
   context?: WebhookContext | undefined;
   /** Where a refused request is reported. @default warnings and errors to the console */
@@ -79,8 +80,18 @@ export function toNodeListener(
   handler: WebhookHandler,
   options: NodeListenerOptions = {},
 ): (request: NodeIncomingMessage, response: NodeServerResponse) => Promise<void> {
-  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
-  const baseUrl = options.baseUrl ?? 'http://localhost';
+  const maxBodyBytes =
+    options.maxBodyBytes === undefined
+      ? 1_048_576
+      : checkInteger(
+          options.maxBodyBytes,
+          { owner: 'toNodeListener', name: 'maxBodyBytes' },
+          { min: 1 },
+        );
+  const baseUrl =
+    options.baseUrl === undefined
+      ? 'http://localhost'
+      : checkNonEmptyString(options.baseUrl, { owner: 'toNodeListener', name: 'baseUrl' });
   const encoder = new TextEncoder();
   const log = createLogEmitter(options.logger);
   return async (incoming, outgoing) => {
@@ -97,9 +108,11 @@ export function toNodeListener(
       if (
         method !== 'GET' &&
         method !== 'HEAD' &&
-        (parsed !== undefined || incoming.readableEnded === true)
+        (isBytes(parsed) || typeof parsed === 'string' || incoming.readableEnded === true)
       ) {
-        // A body parser ran first: raw bytes or text are usable as they are, anything else is not.
+        // A body parser ran first: raw bytes or text are usable as they are; a stream it consumed
+        // into anything else is not. (A parser that skipped the request, like Express 4 leaving
+        // `req.body = {}` for another content type, left the stream unread: it is read below.)
         const bytes = isBytes(parsed)
           ? parsed
           : typeof parsed === 'string'

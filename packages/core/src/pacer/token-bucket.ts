@@ -3,7 +3,7 @@ export interface TokenBucketOptions {
   /** Tokens added per second. */
   ratePerSecond: number;
   /** Bucket size (largest burst). @default ratePerSecond */
-  burst?: number;
+  burst?: number | undefined;
 }
 
 interface Waiter {

@@ -12,11 +12,11 @@ export interface ReplyTarget {
   /** The user the reply answers. */
   userId: string;
   /** The group, for group chats. */
-  groupId?: string;
+  groupId?: string | undefined;
   /** The bot account that speaks (e.g. a Tencent `@RBT#` robot). */
-  botId?: string;
+  botId?: string | undefined;
   /** Platform-specific routing data (string values only, so the target stays serialisable). */
-  extra?: Readonly<Record<string, string>>;
+  extra?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Who sent an inbound message. */
@@ -24,7 +24,7 @@ export interface MessageSender {
   /** Platform user id. */
   id: string;
   /** Display name, when the platform sends one. */
-  name?: string;
+  name?: string | undefined;
   /** True for bots and robot accounts: the runtime never answers them (no bot-to-bot loops). */
   isBot: boolean;
 }
@@ -42,9 +42,9 @@ export interface InboundMessage {
   /** True when the message addresses the bot (always true in direct chats). */
   mentionsBot: boolean;
   /** When it was sent, in milliseconds since the epoch, if known. */
-  sentAtMs?: number;
+  sentAtMs?: number | undefined;
   /** The platform payload, for handlers that need more. */
-  raw?: unknown;
+  raw?: unknown | undefined;
 }
 
 /** A user sent a message. */
@@ -62,11 +62,11 @@ export interface InterruptInboundEvent {
   /** The conversation. */
   target: ReplyTarget;
   /** The {@link ReplySink.id} of the reply to stop; when absent, the conversation's running reply. */
-  replyId?: string;
+  replyId?: string | undefined;
   /** Who asked. */
-  sender?: MessageSender;
+  sender?: MessageSender | undefined;
   /** The platform's id of the interrupt message, if it has one. */
-  id?: string;
+  id?: string | undefined;
 }
 
 /** Something arrived that the bot does not act on (unknown command, own message...). */
@@ -76,7 +76,7 @@ export interface IgnoredInboundEvent {
   /** Why it is ignored, e.g. `'unknown-command:Group.CallbackAfterNewMemberJoin'`. */
   reason: string;
   /** The platform payload. */
-  raw?: unknown;
+  raw?: unknown | undefined;
 }
 
 /** Everything an adapter can report from a webhook. */
@@ -99,7 +99,7 @@ export interface AdapterLimits {
   /** App-wide API calls per second shared by all replies (e.g. Tencent's 200/s). */
   callsPerSecond: number;
   /** Burst size of the app-wide token bucket. @default callsPerSecond */
-  burst?: number;
+  burst?: number | undefined;
 }
 
 /** Why a reply ended. */
@@ -110,13 +110,13 @@ export interface ReplyFinishOptions {
   /** Why the reply ended. */
   reason: ReplyFinishReason;
   /** Cancels the platform call. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link ReplySink.update}. */
 export interface ReplyUpdateOptions {
   /** Cancels the platform call. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -136,15 +136,15 @@ export interface ReplySink {
 /** Options of {@link ChatAdapter.openReply}. */
 export interface OpenReplyOptions {
   /** The message being answered. */
-  replyTo?: InboundMessage;
+  replyTo?: InboundMessage | undefined;
   /** Cancels the platform calls of this reply. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link ChatAdapter.post} and {@link ChatAdapter.postError}. */
 export interface PostOptions {
   /** Cancels the platform call. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What {@link ChatAdapter.post} returns. */

@@ -27,28 +27,28 @@ export interface ModelRequest {
   /** The conversation so far, oldest first, ending with the user's newest message. */
   messages: ReadonlyArray<ModelMessage>;
   /** System instructions (a system prompt). */
-  instructions?: string;
+  instructions?: string | undefined;
   /** A stable id of the end user (for vendor abuse monitoring or Dify's `user`). */
-  user?: string;
+  user?: string | undefined;
   /**
    * Cancels the call. A model must stop yielding promptly once it fires and abort its HTTP
    * request.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Free-form string metadata (conversation id, platform, request headers...). */
-  metadata?: Readonly<Record<string, string>>;
+  metadata?: Readonly<Record<string, string>> | undefined;
   /** Whatever the model returned as `providerState` on its last `finish` in this conversation. */
-  providerState?: JsonValue;
+  providerState?: JsonValue | undefined;
 }
 
 /** Token counts reported by a model. */
 export interface ModelUsage {
   /** Prompt tokens. */
-  inputTokens?: number;
+  inputTokens?: number | undefined;
   /** Completion tokens. */
-  outputTokens?: number;
+  outputTokens?: number | undefined;
   /** Total tokens, when the vendor reports it. */
-  totalTokens?: number;
+  totalTokens?: number | undefined;
 }
 
 /** Why a model stopped. */
@@ -87,9 +87,9 @@ export interface FinishEvent {
   /** Why it stopped. */
   reason: ModelFinishReason;
   /** Token usage, if reported. */
-  usage?: ModelUsage;
+  usage?: ModelUsage | undefined;
   /** Opaque state to pass back as {@link ModelRequest.providerState} next turn. */
-  providerState?: JsonValue;
+  providerState?: JsonValue | undefined;
 }
 
 /**

@@ -3,15 +3,15 @@ import type { JsonValue } from './language-model.ts';
 /** Options of {@link StateAdapter.set} and {@link StateAdapter.setIfAbsent}. */
 export interface StateSetOptions {
   /** Time to live in milliseconds; the key never expires when absent. */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
 }
 
 /** Options of {@link StateAdapter.appendToList}. */
 export interface AppendToListOptions {
   /** Keep only the newest this many items. */
-  maxLength?: number;
+  maxLength?: number | undefined;
   /** Time to live of the whole list, refreshed by every append (a sliding expiry). */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
 }
 
 /** A held lock. The token proves ownership to `extendLock` and `releaseLock`. */
@@ -37,7 +37,7 @@ export interface RateLimitOptions {
   /** Bucket size (largest burst). */
   burst: number;
   /** Tokens to take. @default 1 */
-  cost?: number;
+  cost?: number | undefined;
 }
 
 /** What {@link StateAdapter.consumeRateLimit} returns. */

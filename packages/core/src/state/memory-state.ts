@@ -13,9 +13,9 @@ import type {
 /** Options of {@link memoryState}. */
 export interface MemoryStateOptions {
   /** Clock, for tests. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Sweep expired keys after this many writes (bounds memory of dedupe keys). @default 1000 */
-  sweepEveryWrites?: number;
+  sweepEveryWrites?: number | undefined;
 }
 
 interface Entry {

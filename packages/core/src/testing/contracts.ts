@@ -56,9 +56,9 @@ export interface LanguageModelContractOptions {
   /** The answer of the `text` scenario. */
   expectedText: string;
   /** Longest time a model may take to stop after an abort, in milliseconds. @default 1000 */
-  abortWithinMs?: number;
+  abortWithinMs?: number | undefined;
   /** Limit for a whole scenario, in milliseconds. @default 10_000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 async function collect(
@@ -249,7 +249,7 @@ export interface ChatAdapterContractOptions {
   /** Builds a fresh harness for each case. */
   setup: () => Promise<ChatAdapterContractHarness>;
   /** Whether the platform signs webhooks (then the harness must offer `forgedRequest`). @default true */
-  signedWebhooks?: boolean;
+  signedWebhooks?: boolean | undefined;
 }
 
 async function withHarness(

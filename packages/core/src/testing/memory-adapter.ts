@@ -50,15 +50,15 @@ export type MemoryOperation = 'open' | 'update' | 'finish' | 'post' | 'postError
 /** Options of {@link createMemoryAdapter}. */
 export interface MemoryAdapterOptions {
   /** Platform id. @default 'memory' */
-  platform?: string;
+  platform?: string | undefined;
   /** Limits. @default { maxMessageBytes: 12_000, minUpdateIntervalMs: 200, callsPerSecond: 200 } */
-  limits?: Partial<AdapterLimits>;
+  limits?: Partial<AdapterLimits> | undefined;
   /** The bot's user id (messages from it are reported as bot messages). @default 'bot' */
-  botId?: string;
+  botId?: string | undefined;
   /** When set, webhooks must carry this value in `x-memory-token` (forged ones get 401). */
-  token?: string;
+  token?: string | undefined;
   /** Latency of every platform call, in milliseconds (makes overlapping calls observable). @default 0 */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
 }
 
 /** Body of a webhook the memory adapter understands (what a simulated client sends). */
@@ -73,11 +73,11 @@ export type MemoryWebhookBody =
       /** Text. */
       text: string;
       /** Group id, for a group message. */
-      groupId?: string;
+      groupId?: string | undefined;
       /** Whether a group message @-mentions the bot. @default false */
-      mentionsBot?: boolean;
+      mentionsBot?: boolean | undefined;
       /** Whether the sender is a bot. @default false */
-      isBot?: boolean;
+      isBot?: boolean | undefined;
     }
   | {
       /** The user pressed stop. */
@@ -85,9 +85,9 @@ export type MemoryWebhookBody =
       /** Sender. */
       userId: string;
       /** Group id, for a group conversation. */
-      groupId?: string;
+      groupId?: string | undefined;
       /** The reply to stop (`msg-N`); when absent, the conversation's running reply. */
-      replyId?: string;
+      replyId?: string | undefined;
     };
 
 /** The in-memory chat platform of `@imbridge/core/testing`. */

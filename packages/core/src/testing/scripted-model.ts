@@ -66,11 +66,11 @@ export interface ScriptedModelOptions {
    */
   scripts: Script[] | ((request: ModelRequest, callIndex: number) => Script);
   /** Provider id. @default 'scripted' */
-  provider?: string;
+  provider?: string | undefined;
   /** Model id. @default 'scripted-model' */
-  modelId?: string;
+  modelId?: string | undefined;
   /** Simulates a model that ignores its abort signal (keeps yielding). @default false */
-  ignoreAbort?: boolean;
+  ignoreAbort?: boolean | undefined;
 }
 
 /** The scripted model of `@imbridge/core/testing`. */

@@ -29,7 +29,6 @@ export interface CallState {
   readonly operation: string;
   readonly mode: 'json' | 'stream';
   readonly bodyText: string | undefined;
-  readonly contentType: string | undefined;
   readonly timeoutMs: number;
   readonly retry: ResolvedRetryOptions;
   /** Retries spent from `retry.maxRetries` (a credential renewal is not counted). */
@@ -81,23 +80,23 @@ export async function prepareHook(
   hooks: HookContext,
   request: KyRequest,
   options: NormalizedOptions,
-): Promise<Request> {
+): Promise<Request | undefined> {
   const state = stateOf(options);
   state.attempt += 1;
-  state.host = hooks.currentHost();
+  const host = hooks.currentHost();
+  const moved = host !== state.host;
+  state.host = host;
+  if (hooks.prepare === undefined && !moved) {
+    // ky's request already is the call as built (no signer, same host): nothing to rebuild.
+    state.attemptStartedAtMs = Date.now();
+    return undefined;
+  }
   const outgoing: OutgoingRequest = {
     method: request.method,
-    url: hooks.urlFor(state.host, state.call),
-    headers: new Headers(state.call.headers),
+    url: moved ? hooks.urlFor(host, state.call) : new URL(request.url),
+    headers: new Headers(request.headers),
     body: state.bodyText,
   };
-  if (state.contentType !== undefined) outgoing.headers.set('content-type', state.contentType);
-  if (!outgoing.headers.has('accept')) {
-    outgoing.headers.set(
-      'accept',
-      state.mode === 'stream' ? 'text/event-stream' : 'application/json',
-    );
-  }
   if (hooks.prepare !== undefined) {
     try {
       await hooks.prepare(outgoing, {

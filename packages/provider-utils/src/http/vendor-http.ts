@@ -54,6 +54,20 @@ function serialise(call: VendorCall): {
   return { text: undefined, contentType: undefined };
 }
 
+/** The headers of a call: the caller's, the body's content type, and what the answer should be. */
+function requestHeaders(
+  call: VendorCall,
+  contentType: string | undefined,
+  mode: 'json' | 'stream',
+): Headers {
+  const headers = new Headers(call.headers);
+  if (contentType !== undefined) headers.set('content-type', contentType);
+  if (!headers.has('accept')) {
+    headers.set('accept', mode === 'stream' ? 'text/event-stream' : 'application/json');
+  }
+  return headers;
+}
+
 /**
  * Creates the vendor HTTP layer every imbridge client is built on (ky underneath, never in a
  * public type). For each call it:
@@ -161,7 +175,6 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       operation,
       mode,
       bodyText: text,
-      contentType,
       timeoutMs,
       retry: mode === 'stream' ? { ...retry, maxRetries: 0 } : retry,
       retriesUsed: 0,
@@ -177,8 +190,12 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     const pair = await load();
     const instance = mode === 'json' ? pair.json : pair.stream;
     try {
+      // The first attempt's request is built by ky from these; `prepareHook` rebuilds it only
+      // when it must (a signer, another host), which keeps a plain streaming call cheap.
       const response = await instance(shared.urlFor(activeHost, call), {
         method: call.method ?? 'POST',
+        headers: requestHeaders(call, contentType, mode),
+        body: text ?? null,
         timeout: timeoutMs,
         context: { state },
         ...(call.signal !== undefined ? { signal: call.signal } : {}),

@@ -169,9 +169,9 @@ export function decodeChatbotPayload(data: string): ChatbotPayload | undefined {
 /** Options of {@link chatbotCustomElement} and {@link chatbotPayloadBytes}. */
 export interface ChatbotElementOptions {
   /** Push text of the custom element (`Desc`). */
-  description?: string;
+  description?: string | undefined;
   /** Extension string of the custom element (`Ext`). */
-  extension?: string;
+  extension?: string | undefined;
 }
 
 /**

@@ -256,8 +256,9 @@ export interface SendStreamMessageResult {
 
 /**
  * A typed Tencent Cloud Chat REST client. Every method takes an options object with an optional
- * `signal` and `timeoutMs`, and throws `APICallError` (with `providerCode` = Tencent
- * `ErrorCode`, `kind` and `retryable`), `NetworkError`, `TimeoutError` or `AbortedError`.
+ * `signal`, `timeoutMs` and `retry`, and throws `APICallError` (`kind`, `retryable`, `hint`;
+ * `providerCode` = Tencent `ErrorCode`; kind `timeout` or `network` when no answer came) or
+ * `AbortedError`.
  */
 export interface TencentChatClient {
   /** The app's SDKAppID. */

@@ -32,20 +32,20 @@ export interface LocalTencentChatOptions {
   /** The app secret key UserSigs are verified with. */
   secretKey: string;
   /** The app administrator (the only `identifier` REST calls may use). @default 'administrator' */
-  adminUserId?: string;
+  adminUserId?: string | undefined;
   /** Where robot webhooks are POSTed (the bot's endpoint). Without it nothing is delivered. */
-  callbackUrl?: string;
+  callbackUrl?: string | undefined;
   /** Callback authentication token; when set, webhooks carry `Sign` and `RequestTime`. */
-  callbackToken?: string;
+  callbackToken?: string | undefined;
   /** Port to listen on (127.0.0.1 only). @default 0 (a free port) */
-  port?: number;
+  port?: number | undefined;
   /**
    * Largest message body, in UTF-8 bytes of `JSON.stringify(MsgBody)`.
    * @default 12288 (12 KB)
    */
-  maxMessageBytes?: number;
+  maxMessageBytes?: number | undefined;
   /** Largest native stream message (all chunks so far), measured like `maxMessageBytes`. @default 131072 */
-  maxStreamMessageBytes?: number;
+  maxStreamMessageBytes?: number | undefined;
   /**
    * Longest gap allowed between two calls of one native stream message, in milliseconds.
    * Tencent auto-ends a stream whose next chunk comes later: the message keeps the text it had,
@@ -54,13 +54,13 @@ export interface LocalTencentChatOptions {
    * @default 15000
    * @see https://cloud.tencent.com/document/product/269/128596
    */
-  streamIdleLimitMs?: number;
+  streamIdleLimitMs?: number | undefined;
   /** Calls per second each REST API accepts before answering 60007 (token bucket). @default 200 */
-  apiCallsPerSecond?: number;
+  apiCallsPerSecond?: number | undefined;
   /** Timeout of each webhook POST, in milliseconds. @default 10000 */
-  webhookTimeoutMs?: number;
+  webhookTimeoutMs?: number | undefined;
   /** Clock in milliseconds since the epoch (UserSig expiry, windows, timestamps). @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**
@@ -164,7 +164,7 @@ export interface LocalRequestRecord {
  */
 export interface LocalFaultOptions {
   /** Answer with this HTTP status and a plain-text body instead of a JSON envelope. */
-  httpStatus?: number;
+  httpStatus?: number | undefined;
 }
 
 /**
@@ -198,15 +198,15 @@ export interface LocalDeliveryResult {
  */
 export interface LocalWebhookOptions {
   /** `Sign` to send instead of the computed one. */
-  signOverride?: string;
+  signOverride?: string | undefined;
   /** `RequestTime` (unix seconds) to send; `Sign` is computed over it unless overridden. */
-  requestTimeOverride?: number | string;
+  requestTimeOverride?: number | string | undefined;
   /** `SdkAppid` query parameter to send instead of the app's. */
-  sdkAppIdOverride?: number | string;
+  sdkAppIdOverride?: number | string | undefined;
   /** Send neither `Sign` nor `RequestTime`, even with a token. @default false */
-  omitSign?: boolean;
+  omitSign?: boolean | undefined;
   /** `OptPlatform` query parameter. @default 'Web' */
-  optPlatform?: string;
+  optPlatform?: string | undefined;
 }
 
 /**

@@ -59,14 +59,14 @@ export interface EncodePrivateMapKeyUserBufOptions {
    * Permission bits, see {@link TRTC_PRIVILEGES}.
    * @default 255 (TRTC_PRIVILEGES.all)
    */
-  privileges?: number;
+  privileges?: number | undefined;
   /** Validity of the permission, in seconds from `nowSeconds`. */
   expiresInSeconds: number;
   /**
    * Current time, Unix seconds.
    * @default Math.floor(Date.now() / 1000)
    */
-  nowSeconds?: number;
+  nowSeconds?: number | undefined;
 }
 
 /** The fields of a PrivateMapKey userbuf, as read by {@link decodePrivateMapKeyUserBuf}. */

@@ -51,14 +51,14 @@ export interface GenUserSigOptions {
    * Validity in seconds, counted from `nowSeconds` (integer 1 to 4294967295).
    * @default 15552000 (180 days)
    */
-  expiresInSeconds?: number;
+  expiresInSeconds?: number | undefined;
   /**
    * Issue time, Unix seconds.
    * @default Math.floor(Date.now() / 1000)
    */
-  nowSeconds?: number;
+  nowSeconds?: number | undefined;
   /** Optional user buffer (e.g. a PrivateMapKey userbuf), signed and embedded as `TLS.userbuf`. */
-  userBuf?: Uint8Array;
+  userBuf?: Uint8Array | undefined;
 }
 
 /** Options of `verifyUserSig`. */
@@ -70,12 +70,12 @@ export interface VerifyUserSigOptions {
   /** The application's secret key. */
   secretKey: string;
   /** When given, the UserSig must be issued to this UserID. */
-  userId?: string;
+  userId?: string | undefined;
   /**
    * Current time, Unix seconds.
    * @default Math.floor(Date.now() / 1000)
    */
-  nowSeconds?: number;
+  nowSeconds?: number | undefined;
 }
 
 /** Why `verifyUserSig` rejected a UserSig, in the order the checks run. */
@@ -131,17 +131,17 @@ export interface GenPrivateMapKeyOptions {
    * Permission bits, see `TRTC_PRIVILEGES`.
    * @default 255 (TRTC_PRIVILEGES.all)
    */
-  privileges?: number;
+  privileges?: number | undefined;
   /**
    * Validity in seconds, for both the key and the permission inside it.
    * @default 15552000 (180 days)
    */
-  expiresInSeconds?: number;
+  expiresInSeconds?: number | undefined;
   /**
    * Issue time, Unix seconds.
    * @default Math.floor(Date.now() / 1000)
    */
-  nowSeconds?: number;
+  nowSeconds?: number | undefined;
 }
 
 /**

@@ -15,10 +15,17 @@ export function webhookAcknowledgement(): Response {
   });
 }
 
+/** Validation failures of our own settings, not of the request: the server is at fault. */
+const SERVER_SIDE_CODES: ReadonlySet<string> = new Set([
+  'invalid-option',
+  'secret-resolver-failed',
+]);
+
 /**
  * The answer to a webhook {@link parseTencentWebhook} rejected: 401 for a
  * {@link SignatureVerificationError}, 413 for a body over the cap, 400 for any other
- * {@link ValidationError}, 500 otherwise. The short JSON body names only the error code and
+ * {@link ValidationError} of the request, 500 for our own configuration (an invalid option, a
+ * `callbackToken` resolver that failed) and anything else. The short JSON body names only the error code and
  * reason; it never echoes the signature, the token or the request body.
  */
 export function webhookRejection(error: unknown): Response {
@@ -27,7 +34,7 @@ export function webhookRejection(error: unknown): Response {
   if (SignatureVerificationError.isInstance(error)) {
     status = 401;
     errorInfo = `signature rejected: ${error.reason}`;
-  } else if (ValidationError.isInstance(error)) {
+  } else if (ValidationError.isInstance(error) && !SERVER_SIDE_CODES.has(error.code)) {
     status = error.code === 'body-too-large' ? 413 : 400;
     errorInfo = `invalid request: ${error.code}`;
   }

@@ -46,9 +46,9 @@ export interface VerifyCallbackSignOptions {
   /** The `Sign` query parameter (hex, any case). */
   sign?: string | null | undefined;
   /** The current time in unix seconds. @default Math.floor(Date.now() / 1000) */
-  nowSeconds?: number;
+  nowSeconds?: number | undefined;
   /** Accepted distance between `requestTime` and now, either direction. @default 60 */
-  toleranceSeconds?: number;
+  toleranceSeconds?: number | undefined;
 }
 
 /** Why a callback signature was rejected. */
