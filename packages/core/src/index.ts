@@ -72,6 +72,7 @@ export type {
   ConcurrencyPolicy,
   HistoryOptions,
   LockSettings,
+  RequestHandler,
   StreamingOptions,
   TurnContext,
   WebhookContext,

@@ -37,7 +37,6 @@ export type {
   AuthenticateContext,
   AuthenticateResult,
   OpenAICompatibleHandlerOptions,
-  RequestHandler,
 } from './server/openai-compatible-handler.ts';
 export { createOpenAICompatibleHandler } from './server/openai-compatible-handler.ts';
 export type { ModelConnectionOptions } from './shared/model-options.ts';

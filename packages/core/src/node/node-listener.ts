@@ -1,5 +1,5 @@
 import { createLogEmitter, type LoggerOption } from '../logging/logger.ts';
-import type { WebhookContext, WebhookHandler } from '../runtime/options.ts';
+import type { RequestHandler, WebhookContext } from '../runtime/options.ts';
 import { checkInteger, checkNonEmptyString } from '../util/option-checks.ts';
 
 /** The parts of Node's `http.IncomingMessage` the listener reads. */
@@ -77,7 +77,7 @@ function isBytes(value: unknown): value is Uint8Array {
  * ```
  */
 export function toNodeListener(
-  handler: WebhookHandler,
+  handler: RequestHandler,
   options: NodeListenerOptions = {},
 ): (request: NodeIncomingMessage, response: NodeServerResponse) => Promise<void> {
   const maxBodyBytes =

@@ -95,8 +95,14 @@ export interface WebhookContext {
   waitUntil?(promise: Promise<unknown>): void;
 }
 
-/** A Web-standard webhook handler. */
-export type WebhookHandler = (request: Request, context?: WebhookContext) => Promise<Response>;
+/**
+ * A Web-standard request handler: what every imbridge server part is (the bot's webhook, the
+ * OpenAI-compatible endpoint of `@imbridge/llm`), and what `toNodeListener` serves on Node.
+ */
+export type RequestHandler = (request: Request, context?: WebhookContext) => Promise<Response>;
+
+/** The bot's webhook handler: a {@link RequestHandler}. */
+export type WebhookHandler = RequestHandler;
 
 /** A bot created by {@link createBot}. */
 export interface Bot {

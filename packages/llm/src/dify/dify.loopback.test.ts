@@ -182,8 +182,13 @@ describe('createDify abort (loopback server)', () => {
       controller.abort();
       await expect(iterator.next()).rejects.toSatisfy((error) => AbortedError.isInstance(error));
       expect(Date.now() - abortedAt).toBeLessThan(500);
-      await waitFor(() => received.some((request) => request.path.endsWith('/stop')));
-      const stop = received.find((request) => request.path.endsWith('/stop'));
+      // Only this call's stop (same path, this call's user): the contract's aborted call on the
+      // same scenario may still be stopping meanwhile. Without a stop for 'user-abort', waitFor fails.
+      const isOurs = (request: Received): boolean =>
+        request.path === `/slow/v1${stopPath}` &&
+        (request.body as { user?: unknown } | undefined)?.user === 'user-abort';
+      await waitFor(() => received.some(isOurs));
+      const stop = received.find(isOurs);
       expect(stop).toEqual({
         method: 'POST',
         path: `/slow/v1${stopPath}`,

@@ -1,4 +1,10 @@
-import { checkInteger, type LanguageModel, type ModelEvent, optionError } from '@imbridge/core';
+import {
+  checkInteger,
+  type LanguageModel,
+  type ModelEvent,
+  optionError,
+  type RequestHandler,
+} from '@imbridge/core';
 import {
   BadRequest,
   bearerToken,
@@ -43,9 +49,6 @@ export interface OpenAICompatibleHandlerOptions {
   /** Largest accepted request body, in bytes. @default 1_048_576 */
   maxBodyBytes?: number | undefined;
 }
-
-/** A Web-standard request handler. */
-export type RequestHandler = (request: Request) => Promise<Response>;
 
 const OWNER = 'createOpenAICompatibleHandler';
 

@@ -398,9 +398,11 @@ describe('createModelHttp', () => {
     expect(network).toMatchObject({ kind: 'network', retryable: true });
     expect(inspect(network)).not.toContain(KEY);
     const slow = await http(
-      (input) =>
+      (input, init) =>
         new Promise((_, reject) =>
-          (input as Request).signal.addEventListener('abort', () => reject(new Error('aborted'))),
+          (init?.signal ?? (input as Request).signal)?.addEventListener('abort', () =>
+            reject(new Error('aborted')),
+          ),
         ),
       20,
     )

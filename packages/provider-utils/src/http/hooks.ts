@@ -66,13 +66,41 @@ function stateOf(options: NormalizedOptions): CallState {
   return (options.context as { state: CallState }).state;
 }
 
-function failureContext(hooks: HookContext, state: CallState): FailureContext {
+/** What error builders need to know about a call. */
+export function failureContext(hooks: HookContext, state: CallState): FailureContext {
   return {
     provider: hooks.provider,
     label: hooks.label,
     operation: state.operation,
     secrets: hooks.secrets,
   };
+}
+
+/**
+ * Runs the caller's `prepare` (signing, rate-limit tokens) on an attempt's request. A failure
+ * that is not an imbridge error is not a transport failure: it is never retried, and its text
+ * (which may hold a secret) is dropped.
+ */
+export async function runPrepare(
+  hooks: HookContext,
+  state: CallState,
+  outgoing: OutgoingRequest,
+): Promise<void> {
+  if (hooks.prepare === undefined) return;
+  try {
+    await hooks.prepare(outgoing, {
+      attempt: state.attempt,
+      renewCredentials: state.renewNext,
+      signal: state.call.signal,
+    });
+  } catch (error) {
+    if (IMBridgeError.isInstance(error)) throw error;
+    throw new IMBridgeError({
+      message: `${hooks.label} ${state.operation}: preparing the request failed (${error instanceof Error ? error.name : typeof error})`,
+      code: 'prepare-failed',
+    });
+  }
+  state.renewNext = false;
 }
 
 /** ky `beforeRequest`: the URL on the active host, the body, then the caller's signing. */
@@ -97,23 +125,7 @@ export async function prepareHook(
     headers: new Headers(request.headers),
     body: state.bodyText,
   };
-  if (hooks.prepare !== undefined) {
-    try {
-      await hooks.prepare(outgoing, {
-        attempt: state.attempt,
-        renewCredentials: state.renewNext,
-        signal: state.call.signal,
-      });
-    } catch (error) {
-      if (IMBridgeError.isInstance(error)) throw error;
-      // Not a transport failure: never retried, and its text (which may hold a secret) is dropped.
-      throw new IMBridgeError({
-        message: `${hooks.label} ${state.operation}: preparing the request failed (${error instanceof Error ? error.name : typeof error})`,
-        code: 'prepare-failed',
-      });
-    }
-    state.renewNext = false;
-  }
+  await runPrepare(hooks, state, outgoing);
   // The limit of this attempt starts now: waiting for a rate-limit token in `prepare` is not the
   // vendor being slow.
   state.attemptStartedAtMs = Date.now();

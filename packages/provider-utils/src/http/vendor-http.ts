@@ -1,5 +1,4 @@
 import type { KyInstance, KyRequest, NormalizedOptions } from 'ky';
-import { readBodyText } from '../body/read-body.ts';
 import { type ResolvedRetryOptions, resolveRetryOptions } from '../retry/backoff.ts';
 import { translateFailure } from './failures.ts';
 import {
@@ -8,12 +7,11 @@ import {
   type HookContext,
   prepareHook,
   retryDecision,
-  streamFailure,
 } from './hooks.ts';
+import { sendStreamCall } from './stream-call.ts';
 import type { VendorCall, VendorHttp, VendorHttpOptions, VendorResponse } from './types.ts';
 
 const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
 // Every method may be retried: whether a call is safe to repeat is the client's decision (it
 // passes `retry: false`, or makes the call idempotent with vendor dedupe keys).
 const ALL_METHODS: Array<'get' | 'post' | 'put' | 'patch' | 'delete' | 'head'> = [
@@ -24,13 +22,6 @@ const ALL_METHODS: Array<'get' | 'post' | 'put' | 'patch' | 'delete' | 'head'> =
   'delete',
   'head',
 ];
-
-interface KyPair {
-  /** Reads and classifies the body in `afterResponse`, retries with `ky.retry()`. */
-  json: KyInstance;
-  /** Leaves the body alone (no `afterResponse` hook: no clone, no tee of a long stream). */
-  stream: KyInstance;
-}
 
 function serialise(call: VendorCall): {
   text: string | undefined;
@@ -83,7 +74,9 @@ function requestHeaders(
  * - rebuilds every failure as one typed error without `cause` (ky's errors hold the signed URL),
  *   with vendor text redacted.
  *
- * ky is loaded on the first call, so importing a client costs nothing until it is used.
+ * ky is loaded on the first `request()`, so importing a client costs nothing until it is used.
+ * `stream()` makes one attempt with `fetch` itself: it has no retries and no `afterResponse`
+ * work, and ky's per-request cost was measurable on long streams (decision 0010).
  *
  * @example
  * ```ts
@@ -106,7 +99,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const fetchImplementation: typeof fetch =
     options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   let activeHost = 0;
-  let loading: Promise<KyPair> | undefined;
+  let loading: Promise<KyInstance> | undefined;
 
   const shared: HookContext = {
     label,
@@ -133,50 +126,39 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     },
   };
 
-  const load = (): Promise<KyPair> => {
-    loading ??= import('ky').then(({ default: ky }) => {
-      const beforeRequest = [
-        (request: KyRequest, kyOptions: NormalizedOptions) =>
-          prepareHook(shared, request, kyOptions),
-      ];
-      const json = ky.create({
+  const load = (): Promise<KyInstance> => {
+    loading ??= import('ky').then(({ default: ky }) =>
+      ky.create({
         fetch: fetchImplementation,
         throwHttpErrors: false,
         hooks: {
-          beforeRequest,
+          beforeRequest: [
+            (request: KyRequest, kyOptions: NormalizedOptions) =>
+              prepareHook(shared, request, kyOptions),
+          ],
           afterResponse: [
             (_request, kyOptions, response) => classifyHook(shared, kyOptions, response, ky.retry),
           ],
         },
-      });
-      const stream = ky.create({
-        fetch: fetchImplementation,
-        throwHttpErrors: false,
-        hooks: { beforeRequest },
-      });
-      return { json, stream };
-    });
+      }),
+    );
     return loading;
   };
 
-  async function send(
-    call: VendorCall,
-    mode: 'json' | 'stream',
-  ): Promise<{ response: Response; state: CallState }> {
+  /** The state of one call across its attempts. */
+  const newState = (call: VendorCall, mode: 'json' | 'stream'): CallState => {
     const operation = call.operation ?? call.path;
-    const timeoutMs = call.timeoutMs ?? options.timeoutMs;
     const retry: ResolvedRetryOptions =
-      call.retry === undefined
+      mode === 'stream' || call.retry === undefined
         ? options.retry
         : resolveRetryOptions(call.retry, options.retry, `${label} ${operation}`);
-    const { text, contentType } = serialise(call);
-    const state: CallState = {
+    return {
       call,
       operation,
       mode,
-      bodyText: text,
-      timeoutMs,
-      retry: mode === 'stream' ? { ...retry, maxRetries: 0 } : retry,
+      bodyText: undefined,
+      timeoutMs: call.timeoutMs ?? options.timeoutMs,
+      retry,
       retriesUsed: 0,
       renewed: false,
       renewNext: false,
@@ -186,32 +168,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       nextDelayMs: 0,
       result: undefined,
     };
-    const failure = { provider: options.provider, label, operation, secrets };
-    const pair = await load();
-    const instance = mode === 'json' ? pair.json : pair.stream;
-    try {
-      // The first attempt's request is built by ky from these; `prepareHook` rebuilds it only
-      // when it must (a signer, another host), which keeps a plain streaming call cheap.
-      const response = await instance(shared.urlFor(activeHost, call), {
-        method: call.method ?? 'POST',
-        headers: requestHeaders(call, contentType, mode),
-        body: text ?? null,
-        timeout: timeoutMs,
-        context: { state },
-        ...(call.signal !== undefined ? { signal: call.signal } : {}),
-        retry: {
-          // Our own counters decide; ky's limit only has to leave room for them (and one renewal).
-          limit: state.retry.maxRetries + 1,
-          methods: ALL_METHODS,
-          shouldRetry: ({ error }) => retryDecision(shared, state, error),
-          delay: () => state.nextDelayMs,
-        },
-      });
-      return { response, state };
-    } catch (error) {
-      throw translateFailure(failure, error, call.signal, timeoutMs);
-    }
-  }
+  };
 
   return {
     get baseUrl() {
@@ -219,7 +176,32 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     },
 
     async request(call: VendorCall): Promise<VendorResponse> {
-      const { response, state } = await send(call, 'json');
+      const { text, contentType } = serialise(call);
+      const state: CallState = { ...newState(call, 'json'), bodyText: text };
+      const failure = { provider: options.provider, label, operation: state.operation, secrets };
+      const ky = await load();
+      let response: Response;
+      try {
+        // The first attempt's request is built by ky from these; `prepareHook` rebuilds it only
+        // when it must (a signer, another host).
+        response = await ky(shared.urlFor(state.host, call), {
+          method: call.method ?? 'POST',
+          headers: requestHeaders(call, contentType, 'json'),
+          body: text ?? null,
+          timeout: state.timeoutMs,
+          context: { state },
+          ...(call.signal !== undefined ? { signal: call.signal } : {}),
+          retry: {
+            // Our own counters decide; ky's limit only has to leave room for them (and a renewal).
+            limit: state.retry.maxRetries + 1,
+            methods: ALL_METHODS,
+            shouldRetry: ({ error }) => retryDecision(shared, state, error),
+            delay: () => state.nextDelayMs,
+          },
+        });
+      } catch (error) {
+        throw translateFailure(failure, error, call.signal, state.timeoutMs);
+      }
       // The body was read from ky's clone in afterResponse; this branch is not needed.
       void response.body?.cancel().catch(() => undefined);
       if (state.result === undefined) {
@@ -228,15 +210,15 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       return state.result;
     },
 
-    async stream(call: VendorCall): Promise<Response> {
-      const { response, state } = await send(call, 'stream');
-      if (response.ok) return response;
-      const read = await readBodyText(response.body, {
-        maxBytes: MAX_ERROR_BODY_BYTES,
-        timeoutMs: state.timeoutMs,
-        signal: call.signal,
+    stream(call: VendorCall): Promise<Response> {
+      const { text, contentType } = serialise(call);
+      const state: CallState = { ...newState(call, 'stream'), bodyText: text };
+      return sendStreamCall(shared, fetchImplementation, state, {
+        method: call.method ?? 'POST',
+        url: shared.urlFor(state.host, call),
+        headers: requestHeaders(call, contentType, 'stream'),
+        body: text,
       });
-      throw streamFailure(shared, state, response, read.ok ? read.text : '');
     },
   };
 }
