@@ -479,6 +479,10 @@ async function figureColdStart(): Promise<void> {
     const cjs = join(packageDirectory, 'dist/index.cjs');
     const userSigEsm = pathToFileURL(join(packageDirectory, 'dist/user-sig.js')).href;
     const userSigCjs = join(packageDirectory, 'dist/user-sig.cjs');
+    // ky is provider-utils' dependency, not this package's: load it from there.
+    const kyEntry = pathToFileURL(
+      join(packageDirectory, '../provider-utils/node_modules/ky/distribution/index.js'),
+    ).href;
     targets.push(
       {
         name: "import '@imbridge/tencent-chat/user-sig' (ESM)",
@@ -519,7 +523,7 @@ async function figureColdStart(): Promise<void> {
       },
       {
         name: "import('ky') alone (loaded on the first REST call)",
-        args: ['--input-type=module', '-e', timed(`await import('ky')`, '0')],
+        args: ['--input-type=module', '-e', timed(`await import('${kyEntry}')`, '0')],
       },
       {
         name: 'import dist/index.js, then a first REST call',

@@ -69,18 +69,20 @@ export function checkNonEmptyString(value: unknown, option: OptionReference): st
   return value;
 }
 
+function inBounds(value: number, bounds: NumberBounds): boolean {
+  return (
+    (bounds.min === undefined || value >= bounds.min) &&
+    (bounds.max === undefined || value <= bounds.max)
+  );
+}
+
 /** Returns the value if it is a finite number within the bounds; throws {@link optionError} otherwise. */
 export function checkNumber(
   value: unknown,
   option: OptionReference,
   bounds: NumberBounds = {},
 ): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    (bounds.min !== undefined && value < bounds.min) ||
-    (bounds.max !== undefined && value > bounds.max)
-  ) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !inBounds(value, bounds)) {
     throw optionError(option, `a finite number${describeBounds(bounds)}`, value);
   }
   return value;
@@ -92,16 +94,11 @@ export function checkInteger(
   option: OptionReference,
   bounds: NumberBounds = {},
 ): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    (bounds.min !== undefined && value < bounds.min) ||
-    (bounds.max !== undefined && value > bounds.max)
-  ) {
-    const kind = bounds.min === 1 && bounds.max === undefined ? 'a positive integer' : 'an integer';
+  if (typeof value !== 'number' || !Number.isInteger(value) || !inBounds(value, bounds)) {
+    const positive = bounds.min === 1 && bounds.max === undefined;
     throw optionError(
       option,
-      `${kind}${kind === 'an integer' ? describeBounds(bounds) : ''}`,
+      positive ? 'a positive integer' : `an integer${describeBounds(bounds)}`,
       value,
     );
   }

@@ -63,18 +63,9 @@ async function* events(
   }
 }
 
+// The reader itself is tested beside it in @imbridge/provider-utils (src/sse/sse.test.ts); here,
+// what the model's wrapper adds: its connection's limits, and a missing body.
 describe('readEventBatches', () => {
-  it('parses events split across chunks (CRLF included), skips data-less keep-alives, flushes a last unterminated event', async () => {
-    const { stream } = body([
-      'data: {"a"',
-      ':1}\r\n\r\nevent: ping\r\n\r\n: comment\n\nda',
-      'ta: two\n\ndata: last',
-    ]);
-    const { items, error } = await collect(events(stream));
-    expect(error).toBeUndefined();
-    expect(items.map((item) => item.data)).toEqual(['{"a":1}', 'two', 'last']);
-  });
-
   it('fails with a retryable first-token timeout when the first event does not come, and a stall timeout when the stream stalls', async () => {
     const silent = body(['data: late\n\n'], 300);
     const first = await collect(events(silent.stream, { firstTokenTimeoutMs: 50 }));
@@ -92,29 +83,6 @@ describe('readEventBatches', () => {
     );
     expect(stalled.items.map((item) => item.data)).toEqual(['one']);
     expect(stalled.error).toMatchObject({ kind: 'timeout', timeoutPhase: 'stall', timeoutMs: 60 });
-  });
-
-  it('stops at once on abort, cancelling the body', async () => {
-    const slow = body(['data: one\n\n', 'data: two\n\n'], 200);
-    const controller = new AbortController();
-    const started = Date.now();
-    const reading = collect(events(slow.stream, {}, controller.signal));
-    setTimeout(() => controller.abort(), 20);
-    const { error, items } = await reading;
-    expect(AbortedError.isInstance(error)).toBe(true);
-    expect(items).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(180);
-    expect(slow.wasCancelled()).toBe(true);
-  });
-
-  it('cancels the body when the consumer stops early, freeing the connection', async () => {
-    const open = body(['data: one\n\n', 'data: two\n\n'], 50);
-    for await (const event of events(open.stream)) {
-      expect(event.data).toBe('one');
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(open.wasCancelled()).toBe(true);
   });
 
   it('reports an answer without a body as a retryable server error', () => {

@@ -17,6 +17,11 @@ export interface SinkContext {
   finalUpdateRetry: ResolvedRetryOptions;
 }
 
+/** The final update (and its follow-ups) get the long retry budget. */
+function finalCall(context: SinkContext, signal: AbortSignal | undefined): OutboundCall {
+  return { signal, retry: context.finalUpdateRetry };
+}
+
 function customElement(data: string): MessageElement[] {
   return [{ type: 'custom', data }];
 }
@@ -31,14 +36,11 @@ export function chatbotErrorElements(message: string): MessageElement[] {
  * next ones modify it with cumulative `chunks`, the last sets `isFinished: 1`.
  */
 export function customMessageSink(
-  { outbound, finalUpdateRetry }: SinkContext,
+  context: SinkContext,
   target: ReplyTarget,
   openSignal: AbortSignal | undefined,
 ): ReplySink {
-  const finalCall = (signal: AbortSignal | undefined): OutboundCall => ({
-    signal,
-    retry: finalUpdateRetry,
-  });
+  const { outbound } = context;
   let sent: SentMessage | undefined;
   const chunks: string[] = [];
   let joined = '';
@@ -80,7 +82,7 @@ export function customMessageSink(
       await deliver(textSoFar, false, updateCall(updateOptions?.signal));
     },
     async finish(finalText, finishOptions) {
-      const call = finalCall(finishOptions.signal);
+      const call = finalCall(context, finishOptions.signal);
       const rest = await deliver(finalText, true, call);
       // Only escape-heavy text overflows the body cap: the remainder follows as plain text.
       if (rest.length > 0) await outbound.postText(target, rest, call);
@@ -90,14 +92,11 @@ export function customMessageSink(
 
 /** A plain text message, modified with the whole text (works on every client). */
 export function textModifySink(
-  { outbound, finalUpdateRetry }: SinkContext,
+  context: SinkContext,
   target: ReplyTarget,
   openSignal: AbortSignal | undefined,
 ): ReplySink {
-  const finalCall = (signal: AbortSignal | undefined): OutboundCall => ({
-    signal,
-    retry: finalUpdateRetry,
-  });
+  const { outbound } = context;
   let sent: SentMessage | undefined;
   const deliver = async (text: string, call: OutboundCall): Promise<string> => {
     const { elements, rest } = outbound.fitted((slice) => [{ type: 'text', text: slice }], text);
@@ -114,7 +113,7 @@ export function textModifySink(
       await deliver(textSoFar, updateCall(updateOptions?.signal));
     },
     async finish(finalText, finishOptions) {
-      const call = finalCall(finishOptions.signal);
+      const call = finalCall(context, finishOptions.signal);
       const rest = await deliver(finalText, call);
       if (rest.length > 0) await outbound.postText(target, rest, call);
     },
@@ -130,16 +129,13 @@ const STREAM_ENDED_CODE = 20023;
  * the rest of the reply continues in a new stream message, so no text is lost.
  */
 export function streamElemSink(
-  { outbound, finalUpdateRetry }: SinkContext,
+  context: SinkContext,
   client: TencentChatClient,
   target: ReplyTarget,
   openSignal: AbortSignal | undefined,
   idleLimitMs: number,
 ): ReplySink {
-  const finalCall = (signal: AbortSignal | undefined): OutboundCall => ({
-    signal,
-    retry: finalUpdateRetry,
-  });
+  const { outbound } = context;
   let streamMessageId: string | undefined;
   let id: string | undefined;
   // Text shown by the current stream message, and by the messages before it.
@@ -218,7 +214,7 @@ export function streamElemSink(
       await deliver(textSoFar, false, updateCall(updateOptions?.signal));
     },
     async finish(finalText, finishOptions) {
-      await deliver(finalText, true, finalCall(finishOptions.signal));
+      await deliver(finalText, true, finalCall(context, finishOptions.signal));
     },
   };
 }
