@@ -35,6 +35,8 @@ export type LoggerOption = Logger | false | undefined;
 export type LogEmitter = (level: LogLevel, entry: LogEntry) => void;
 
 const LEVEL_RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+/** Set on loggers made by {@link consoleLogger}: the lowest level they print. */
+const LOWEST_LEVEL = Symbol('imbridge.lowest-level');
 
 /** Options of {@link consoleLogger}. */
 export interface ConsoleLoggerOptions {
@@ -49,7 +51,15 @@ export interface ConsoleLoggerOptions {
  */
 export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
   const threshold = LEVEL_RANK[options.level ?? 'warn'];
-  const write =
+  const logger = consoleWriter(threshold);
+  // Known to the emitter, which then skips building messages nobody will print.
+  (logger as Logger & { [LOWEST_LEVEL]?: number })[LOWEST_LEVEL] = threshold;
+  return logger;
+}
+
+/** The console writer behind {@link consoleLogger}. */
+function consoleWriter(threshold: number): Logger {
+  const at =
     (level: LogLevel) =>
     (message: string, entry: LogEntry): void => {
       if (LEVEL_RANK[level] < threshold) return;
@@ -59,7 +69,7 @@ export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
       // One line per entry: the message, then the fields as compact JSON (undefined left out).
       method.call(target, `[imbridge] ${message} ${JSON.stringify(entry)}`);
     };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 const DEFAULT_LOGGER = consoleLogger();
@@ -109,7 +119,9 @@ export function createLogEmitter(option: LoggerOption): LogEmitter {
   if (option === false) return () => {};
   const logger = option ?? DEFAULT_LOGGER;
   const isPino = typeof logger === 'object' && logger !== null && PINO_SERIALIZERS in logger;
+  const lowest = (logger as Logger & { [LOWEST_LEVEL]?: number })[LOWEST_LEVEL] ?? 0;
   return (level, entry) => {
+    if (LEVEL_RANK[level] < lowest) return;
     try {
       const message = describe(entry);
       if (isPino) {
