@@ -94,8 +94,8 @@ export async function streamReply(
       messageId: message.id,
       userId: message.sender.id,
     },
-    ...(input.instructions !== undefined ? { instructions: input.instructions } : {}),
-    ...(input.providerState !== undefined ? { providerState: input.providerState } : {}),
+    instructions: input.instructions,
+    providerState: input.providerState,
   };
   const outcome = await readModel(context.model, request, controller, (event) => {
     if (event.type === 'finish') {

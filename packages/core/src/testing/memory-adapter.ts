@@ -119,7 +119,7 @@ export function memoryRateLimitError(retryAfterMs?: number): APICallError {
     provider: 'memory',
     kind: 'rate-limit',
     statusCode: 429,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    retryAfterMs,
   });
 }
 
@@ -171,7 +171,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     maxMessageBytes: options.limits?.maxMessageBytes ?? 12_000,
     minUpdateIntervalMs: options.limits?.minUpdateIntervalMs ?? 200,
     callsPerSecond: options.limits?.callsPerSecond ?? 200,
-    ...(options.limits?.burst !== undefined ? { burst: options.limits.burst } : {}),
+    burst: options.limits?.burst,
   };
   const messages: MemoryChatMessage[] = [];
   const listeners = new Set<(change: MemoryChatChange) => void>();
