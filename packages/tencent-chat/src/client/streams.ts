@@ -1,5 +1,9 @@
 import { randomUint32 } from '../internal/random.ts';
-import { toWireMessageBody } from '../messages/elements.ts';
+import {
+  type StreamChunk,
+  toWireMessageBody,
+  type WireMessageElement,
+} from '../messages/elements.ts';
 import type { TencentChatTransport } from './transport.ts';
 import type { TencentChatClient } from './types.ts';
 import { callOptions, parseResponse, streamSchema } from './wire.ts';
@@ -9,6 +13,22 @@ export type StreamMethods = Pick<
   TencentChatClient,
   'sendC2CStreamMessage' | 'sendGroupStreamMessage'
 >;
+
+/** The `MsgBody` of one stream call: a single `TIMStreamElem` with this call's delta chunks. */
+function streamBody(input: {
+  compatibleText: string;
+  chunks: StreamChunk[];
+  streamMessageId?: string | undefined;
+}): WireMessageElement[] {
+  return toWireMessageBody([
+    {
+      type: 'stream',
+      compatibleText: input.compatibleText,
+      chunks: input.chunks,
+      streamMessageId: input.streamMessageId,
+    },
+  ]);
+}
 
 /** Builds the native stream methods on a transport. */
 export function streamMethods(transport: TencentChatTransport): StreamMethods {
@@ -22,14 +42,7 @@ export function streamMethods(transport: TencentChatTransport): StreamMethods {
           From_Account: input.fromUserId,
           To_Account: input.toUserId,
           MsgRandom: input.random ?? randomUint32(),
-          MsgBody: toWireMessageBody([
-            {
-              type: 'stream',
-              compatibleText: input.compatibleText,
-              chunks: input.chunks,
-              streamMessageId: input.streamMessageId,
-            },
-          ]),
+          MsgBody: streamBody(input),
           CloudCustomData: input.cloudCustomData,
         },
         callOptions(input),
@@ -49,14 +62,7 @@ export function streamMethods(transport: TencentChatTransport): StreamMethods {
           From_Account: input.fromUserId,
           GroupId: input.groupId,
           MsgRandom: input.random ?? randomUint32(),
-          MsgBody: toWireMessageBody([
-            {
-              type: 'stream',
-              compatibleText: input.compatibleText,
-              chunks: input.chunks,
-              streamMessageId: input.streamMessageId,
-            },
-          ]),
+          MsgBody: streamBody(input),
         },
         callOptions(input),
       );
