@@ -241,6 +241,8 @@ function createWriter(sink: ReplySink, maxMessageBytes: number, bucket: TokenBuc
     overflowNotice: '',
     signal: new AbortController().signal,
     onReplyId: noop,
+    onShown: noop,
+    onSegmentFinished: noop,
     onPaused: noop,
     onFailure: noop,
     onSplit: noop,

@@ -69,8 +69,42 @@ export interface LogEventFields {
   'reply-stopped': ConversationLogFields & { reason: 'too-long' };
   /** The error message could not be delivered to the user (error). */
   'error-message-failed': ConversationLogFields & { error: ErrorDescription };
-  /** The turn lock could not be extended; another instance may take the turn (warn). */
-  'lock-lost': ConversationLogFields & { error?: ErrorDescription | undefined };
+  /**
+   * The turn lock could not be extended (warn). When `regained` is false another instance took
+   * the turn: this one finishes its reply and leaves the queue to the new holder.
+   */
+  'lock-lost': ConversationLogFields & {
+    regained?: boolean | undefined;
+    error?: ErrorDescription | undefined;
+  };
+  /**
+   * A state call failed or timed out (warn). Nothing is dropped: the queued work resumes after
+   * `resumeInMs` (when given), or the step is skipped as described by `operation`.
+   */
+  'state-failed': {
+    platform: string;
+    conversationId?: string | undefined;
+    operation: string;
+    resumeInMs?: number | undefined;
+    error: ErrorDescription;
+  };
+  /**
+   * A turn left by a crashed or closed instance was taken over (warn): its open reply was
+   * finished with the shutdown notice (`finished-reply`), or its messages were answered
+   * (`answered`).
+   */
+  'turn-recovered': ConversationLogFields & {
+    action: 'finished-reply' | 'answered';
+    replyId?: string | undefined;
+    messageCount: number;
+  };
+  /** `close()` left a turn that had not started replying to state, for another instance (info). */
+  'turn-handed-back': ConversationLogFields & { messageCount: number };
+  /** A stop request was ignored: it named a reply of another conversation or user (warn). */
+  'stop-ignored': ConversationLogFields & {
+    replyId?: string | undefined;
+    reason: 'other-conversation' | 'other-sender';
+  };
   /** State or instructions failed before the model was called (error). */
   'turn-failed': MessageLogFields & { error: ErrorDescription };
   /** Dedupe or queueing failed; the vendor is asked to redeliver (error). */

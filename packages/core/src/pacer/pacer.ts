@@ -11,20 +11,28 @@ export interface ReplyPacerOptions {
   minIntervalMs: number;
   /** App-wide bucket shared by all replies of the adapter. */
   bucket?: TokenBucket | undefined;
-  /** Cancels intermediate platform calls (the final one is still attempted). */
+  /**
+   * Cancels the platform calls of this reply: waits, intermediate updates, and the final call
+   * unless {@link ReplyPacer.finish} is given its own signal. The runtime aborts it only at a
+   * shutdown's deadline; an interrupt stops the model, never a platform call in flight (an
+   * aborted send may have been stored by the vendor, and the reply would stay "generating").
+   */
   signal?: AbortSignal | undefined;
   /** First pause of intermediate updates after a transient error without `retryAfterMs`. @default 1000 */
   rateLimitBackoffMs?: number | undefined;
   /** Longest pause, in milliseconds. @default 30000 */
   maxRateLimitBackoffMs?: number | undefined;
-  /** Called after each delivered call (update or final). */
-  onDelivered?: (() => void) | undefined;
+  /** Called after each delivered call (update or final) with the text the platform now shows. */
+  onDelivered?: ((text: string) => void) | undefined;
   /**
    * Called when an intermediate update failed transiently (rate limit, timeout, 5xx): updates
    * pause for `waitMs`, then the newest text is sent.
    */
   onPaused?: ((error: unknown, waitMs: number) => void) | undefined;
-  /** Called once when an intermediate update fails for good (not retryable: the reply is broken). */
+  /**
+   * Called once when an intermediate update fails for good (not retryable). Intermediate updates
+   * stop; the reply is not broken: {@link ReplyPacer.finish} still delivers the final text.
+   */
   onFailure?: ((error: unknown) => void) | undefined;
 }
 
@@ -36,7 +44,9 @@ export interface ReplyPacerOptions {
  * - a token from the app-wide bucket before every call;
  * - on a transient error of an intermediate update (rate limit, timeout, 5xx: `retryable`): pause
  *   intermediate updates (`retryAfterMs` or exponential), then send the newest text; the final
- *   call waits out the pause too. A non-retryable error breaks the reply (`onFailure`).
+ *   call waits out the pause too. After a non-retryable error no more intermediate updates are
+ *   sent (`onFailure`), but the final call is still made: intermediate updates may be skipped,
+ *   the final one decides whether the reply failed.
  *
  * The pacer never retries a call: the adapter's client owns retries of platform calls (and gives
  * the final update the longer retry budget), so one update never multiplies into retries of
@@ -64,7 +74,7 @@ export class ReplyPacer {
   };
   /** Platform calls delivered (intermediate updates and the final one). */
   callCount = 0;
-  /** The failure that broke this reply, if any. */
+  /** The non-retryable failure that stopped intermediate updates, if any. */
   failure: unknown;
 
   constructor(options: ReplyPacerOptions) {
@@ -103,15 +113,22 @@ export class ReplyPacer {
     try {
       const wait = this.options.bucket?.take(this.options.signal);
       if (wait !== undefined) await wait;
-      if (this.finishing) return;
+      if (this.finishing) {
+        // The token is not needed any more: the final call takes its own.
+        this.options.bucket?.giveBack();
+        return;
+      }
       const text = this.latest;
-      if (text === this.sent) return;
+      if (text === this.sent) {
+        this.options.bucket?.giveBack();
+        return;
+      }
       this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
       await this.options.sink.update(text, { signal: this.options.signal as AbortSignal });
       this.sent = text;
       this.callCount += 1;
       this.backoffMs = this.options.rateLimitBackoffMs ?? 1000;
-      this.options.onDelivered?.();
+      this.options.onDelivered?.(text);
     } catch (error) {
       if (isRetryableError(error)) {
         // Rate-limited or briefly failing: skip this text; the next update carries newer text.
@@ -143,9 +160,15 @@ export class ReplyPacer {
   /**
    * Waits for any update in flight, then delivers the final text with the reason, once,
    * respecting the interval, any rate-limit pause and the bucket. Rejects with the platform
-   * error if the call fails (the adapter's client has already retried what it could).
+   * error if the call fails (the adapter's client has already retried what it could), or with an
+   * `AbortedError` when `signal` (default: the pacer's) fires during a wait or the call.
    */
-  async finish(finalText: string, reason: ReplyFinishReason): Promise<void> {
+  async finish(
+    finalText: string,
+    reason: ReplyFinishReason,
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<void> {
+    const signal = options.signal ?? this.options.signal;
     this.finishing = true;
     this.latest = finalText;
     if (this.timer !== undefined) {
@@ -156,14 +179,14 @@ export class ReplyPacer {
     for (;;) {
       const waitMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs) - Date.now();
       if (waitMs <= 0) break;
-      await delay(waitMs);
+      await delay(waitMs, { signal });
     }
-    const wait = this.options.bucket?.take();
+    const wait = this.options.bucket?.take(signal);
     if (wait !== undefined) await wait;
     this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
-    await this.options.sink.finish(finalText, { reason });
+    await this.options.sink.finish(finalText, { reason, signal });
     this.sent = finalText;
     this.callCount += 1;
-    this.options.onDelivered?.();
+    this.options.onDelivered?.(finalText);
   }
 }

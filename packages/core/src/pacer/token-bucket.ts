@@ -80,6 +80,16 @@ export class TokenBucket {
     });
   }
 
+  /**
+   * Returns a token taken but not spent (the call it was for was skipped), so a skipped update
+   * costs nothing; it goes to the longest waiter first.
+   */
+  giveBack(): void {
+    this.refill();
+    this.tokens = Math.min(this.burst, this.tokens + 1);
+    if (this.waiters.length > 0) this.drain();
+  }
+
   private schedule(): void {
     if (this.timer !== undefined || this.waiters.length === 0) return;
     this.refill();

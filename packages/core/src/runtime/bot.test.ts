@@ -518,24 +518,6 @@ describe('createBot', () => {
     });
   });
 
-  describe('state failures', () => {
-    it('posts the error message when the history cannot be loaded', async () => {
-      const state = memoryState();
-      const broken = {
-        ...state,
-        getList: async () => {
-          throw new Error('state unavailable');
-        },
-      };
-      const { send, bot, model, conversation, logs } = setup({ state: broken });
-      await send('Hi');
-      await bot.idle();
-      expect(model.calls).toHaveLength(0);
-      expect(conversation()).toEqual([expect.objectContaining({ kind: 'error' })]);
-      expect(logs.some((entry) => entry.event === 'turn-failed')).toBe(true);
-    });
-  });
-
   describe('model errors', () => {
     it('finishes the reply with reason error and posts the configured error message, detail only in logs', async () => {
       const secretDetail = 'upstream said: key sk-live-SECRET is invalid';

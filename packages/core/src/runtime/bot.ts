@@ -1,17 +1,36 @@
+import { AbortedError } from '../errors/errors.ts';
 import { createLogEmitter, describeError } from '../logging/logger.ts';
 import type { ChatAdapter, ReceiveResult } from '../spec/chat-adapter.ts';
 import { memoryState } from '../state/memory-state.ts';
+import { checkInteger } from '../util/option-checks.ts';
 import { createBucketLookup, type RuntimeContext } from './context.ts';
+import { drainConversation } from './conversation-drain.ts';
 import { acceptMessage, publishInterrupt } from './intake.ts';
 import {
   type Bot,
   type BotOptions,
+  type CloseOptions,
   resolveBotSettings,
   type WebhookContext,
   type WebhookHandler,
 } from './options.ts';
+import { sweepConversations } from './recovery.ts';
+import { withStateTimeouts } from './timed-state.ts';
 import { TurnRegistry } from './turn-registry.ts';
-import { drainConversation } from './turn-runner.ts';
+
+const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+/** After the deadline's abort, how long `close()` waits for the aborted calls to settle. */
+const CLOSE_SETTLE_MS = 1_000;
+/** Back-off of a conversation's drain after state failures: 0.5 s doubling to 30 s. */
+const RESUME_FIRST_MS = 500;
+const RESUME_MAX_MS = 30_000;
+const SEPARATOR = '\u0000';
+
+/** A timer that does not keep the process alive (where the runtime supports it). */
+function unrefTimer<T>(timer: T): T {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
 
 function jsonResponse(status: number, body: Record<string, string>): Response {
   return new Response(JSON.stringify(body), {
@@ -42,14 +61,49 @@ export function createBot(options: BotOptions): Bot {
   const log = createLogEmitter(options.logger);
   const prefix = settings.keyPrefix;
   const pending = new Set<Promise<unknown>>();
+  const resumeTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const failureCounts = new Map<string, number>();
+  const sweepTimers = new Map<ChatAdapter, ReturnType<typeof setInterval>>();
   let subscription: Promise<() => Promise<void>> | undefined;
   let closed = false;
+
+  const track = (promise: Promise<unknown>, webhookContext?: WebhookContext): void => {
+    const guarded = promise.catch((error: unknown) => {
+      log('error', { event: 'background-failed', error: describeError(error) });
+    });
+    pending.add(guarded);
+    void guarded.finally(() => pending.delete(guarded));
+    webhookContext?.waitUntil?.(guarded);
+  };
+
+  const startDrain = (
+    adapter: ChatAdapter,
+    conversationId: string,
+    webhookContext?: WebhookContext,
+  ): void => {
+    track(drainConversation(context, adapter, conversationId), webhookContext);
+  };
+
+  const resumeLater = (adapter: ChatAdapter, conversationId: string, delayMs: number): void => {
+    if (closed) return;
+    const key = adapter.platform + SEPARATOR + conversationId;
+    if (resumeTimers.has(key)) return;
+    const timer = setTimeout(() => {
+      resumeTimers.delete(key);
+      if (!closed) startDrain(adapter, conversationId);
+    }, delayMs);
+    resumeTimers.set(key, unrefTimer(timer));
+  };
 
   const context: RuntimeContext = {
     options,
     settings,
     model: options.model,
-    state: options.state ?? memoryState(),
+    // The built-in memory state cannot hang; a store over the network gets a timeout per call.
+    state:
+      options.state === undefined
+        ? memoryState()
+        : withStateTimeouts(options.state, settings.stateTimeoutMs),
     log,
     turns: new TurnRegistry(log),
     cancelChannel: `${prefix}:cancel`,
@@ -58,6 +112,19 @@ export function createBot(options: BotOptions): Bot {
     get closed() {
       return closed;
     },
+    resumeLater,
+    retryLater(adapter, conversationId) {
+      const key = adapter.platform + SEPARATOR + conversationId;
+      const failures = failureCounts.get(key) ?? 0;
+      failureCounts.set(key, failures + 1);
+      const delayMs = Math.min(RESUME_MAX_MS, RESUME_FIRST_MS * 2 ** failures);
+      resumeLater(adapter, conversationId, delayMs);
+      return delayMs;
+    },
+    resetRetries(platform, conversationId) {
+      if (failureCounts.size > 0) failureCounts.delete(platform + SEPARATOR + conversationId);
+    },
+    finishedRecords: new Map(),
   };
 
   const ensureSubscribed = (): Promise<() => Promise<void>> => {
@@ -67,13 +134,19 @@ export function createBot(options: BotOptions): Bot {
     return subscription;
   };
 
-  const track = (promise: Promise<unknown>, webhookContext: WebhookContext | undefined): void => {
-    const guarded = promise.catch((error: unknown) => {
-      log('error', { event: 'background-failed', error: describeError(error) });
-    });
-    pending.add(guarded);
-    void guarded.finally(() => pending.delete(guarded));
-    webhookContext?.waitUntil?.(guarded);
+  /** Starts the recovery sweep of an adapter: now, then every `recovery.intervalMs`. */
+  const watch = (adapter: ChatAdapter): void => {
+    if (closed || settings.recoveryIntervalMs === 0 || sweepTimers.has(adapter)) return;
+    const sweep = (): void => {
+      if (closed) return;
+      track(
+        sweepConversations(context, adapter, (conversationId) =>
+          startDrain(adapter, conversationId),
+        ),
+      );
+    };
+    sweepTimers.set(adapter, unrefTimer(setInterval(sweep, settings.recoveryIntervalMs)));
+    unrefTimer(setTimeout(sweep, 0));
   };
 
   async function handle(
@@ -123,14 +196,30 @@ export function createBot(options: BotOptions): Bot {
       }
     }
     for (const conversationId of conversations) {
-      track(drainConversation(context, adapter, conversationId), webhookContext);
+      startDrain(adapter, conversationId, webhookContext);
     }
     if (failed) return jsonResponse(503, { error: 'temporarily unavailable' });
     return received.response;
   }
 
+  const waitForPending = async (deadlineMs: number): Promise<boolean> => {
+    while (pending.size > 0) {
+      const leftMs = deadlineMs - Date.now();
+      if (leftMs <= 0) return false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), leftMs);
+      });
+      const settled = await Promise.race([Promise.all([...pending]), timedOut]);
+      clearTimeout(timer);
+      if (settled === 'timeout') return false;
+    }
+    return true;
+  };
+
   return {
     webhook(adapter: ChatAdapter): WebhookHandler {
+      watch(adapter);
       return (request, webhookContext) => handle(adapter, request, webhookContext);
     },
 
@@ -140,14 +229,29 @@ export function createBot(options: BotOptions): Bot {
       }
     },
 
-    async close(): Promise<void> {
+    async close(closeOptions: CloseOptions = {}): Promise<void> {
+      const timeoutMs =
+        closeOptions.timeoutMs === undefined
+          ? DEFAULT_CLOSE_TIMEOUT_MS
+          : checkInteger(closeOptions.timeoutMs, { owner: 'close', name: 'timeoutMs' }, { min: 0 });
+      const deadlineMs = Date.now() + timeoutMs;
       closed = true;
+      for (const timer of sweepTimers.values()) clearInterval(timer);
+      sweepTimers.clear();
+      for (const timer of resumeTimers.values()) clearTimeout(timer);
+      resumeTimers.clear();
       context.turns.abortAll();
-      while (pending.size > 0) await Promise.all([...pending]);
+      if (!(await waitForPending(deadlineMs))) {
+        // Past the deadline: stop the platform calls still running. Their turns stay in state.
+        for (const turn of context.turns.running()) {
+          turn.platformController.abort(new AbortedError({ message: 'Bot closed: deadline' }));
+        }
+        await waitForPending(Date.now() + CLOSE_SETTLE_MS);
+      }
       if (subscription !== undefined) {
         const unsubscribe = await subscription.catch(() => undefined);
         subscription = undefined;
-        await unsubscribe?.();
+        await unsubscribe?.().catch(() => undefined);
       }
     },
   };

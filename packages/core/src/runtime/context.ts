@@ -22,6 +22,17 @@ export interface RuntimeContext {
   bucketFor(adapter: ChatAdapter): TokenBucket;
   /** True once `close()` was called. */
   readonly closed: boolean;
+  /**
+   * Drains the conversation again after `delayMs` (a state call failed, or the lock is held by
+   * an instance that may have died). One timer per conversation; none after `close()`.
+   */
+  resumeLater(adapter: ChatAdapter, conversationId: string, delayMs: number): void;
+  /** {@link resumeLater} after a state failure, with a back-off per conversation; the delay. */
+  retryLater(adapter: ChatAdapter, conversationId: string): number;
+  /** Forgets a conversation's state failures (its drain completed). */
+  resetRetries(platform: string, conversationId: string): void;
+  /** Turn records this process finished but could not delete (the key, its `startedAtMs`). */
+  readonly finishedRecords: Map<string, number>;
 }
 
 /** Builds the per-adapter bucket lookup: Tencent counts its 200 calls/s per app, not per chat. */

@@ -2,18 +2,12 @@ import { describeError } from '../logging/logger.ts';
 import type { ChatAdapter, InboundMessage, InterruptInboundEvent } from '../spec/chat-adapter.ts';
 import type { JsonValue } from '../spec/language-model.ts';
 import type { RuntimeContext } from './context.ts';
+import { indexConversation } from './recovery.ts';
+import type { QueueItem } from './turn-journal.ts';
 import type { CancelMessage } from './turn-registry.ts';
-
-/** A message waiting in its conversation's queue. */
-export interface QueueItem {
-  message: InboundMessage;
-  queuedAtMs: number;
-}
 
 /** What became of an inbound message. */
 export type AcceptOutcome = 'queued' | 'skipped' | 'failed';
-
-const QUEUE_TTL_MS = 86_400_000;
 
 async function shouldAnswer(
   context: RuntimeContext,
@@ -93,7 +87,7 @@ export async function acceptMessage(
     await state.appendToList(
       context.key('queue', platform, conversationId),
       item as unknown as JsonValue,
-      { ttlMs: QUEUE_TTL_MS },
+      { ttlMs: context.settings.turnRecordTtlMs },
     );
   } catch (error) {
     // Not accepted: forget we saw it, so the vendor's redelivery is answered.
@@ -107,6 +101,7 @@ export async function acceptMessage(
     return 'failed';
   }
   context.log('info', { event: 'queued', ...fields });
+  await indexConversation(context, platform, conversationId);
   if (context.settings.policy === 'interrupt') {
     const cancel: CancelMessage = { platform, conversationId, supersededBy: message.id };
     await state
@@ -133,5 +128,6 @@ export async function publishInterrupt(
     conversationId: event.target.conversationId,
   };
   if (event.replyId !== undefined) cancel.replyId = event.replyId;
+  if (event.sender !== undefined) cancel.senderId = event.sender.id;
   await context.state.publish(context.cancelChannel, cancel as unknown as JsonValue);
 }

@@ -87,6 +87,34 @@ export interface BotOptions {
   lock?: LockSettings | undefined;
   /** Prefix of every state key and channel. @default 'imbridge' */
   keyPrefix?: string | undefined;
+  /**
+   * Longest wait for one state call, in milliseconds. A hung store fails the call (logged as
+   * `state-failed`); the conversation's queued work resumes on a timer, so it never blocks a
+   * conversation or `close()`. @default 5_000
+   */
+  stateTimeoutMs?: number | undefined;
+  /**
+   * Appended (after a blank line) to a reply cut short by `close()` or by a crashed instance,
+   * when it is finished. @default '(The answer was cut short because the service restarted. Please ask again.)'
+   */
+  shutdownNotice?: string | undefined;
+  /**
+   * Taking over turns of crashed or closed instances on the same state: every `intervalMs` the
+   * bot looks for conversations with queued messages or an open reply whose turn lock expired,
+   * and finishes or answers them. `false` turns the sweep off (queued work then waits for the
+   * conversation's next message). @default { intervalMs: lock.ttlMs }
+   */
+  recovery?: { intervalMs?: number | undefined } | false | undefined;
+}
+
+/** Options of {@link Bot.close}. */
+export interface CloseOptions {
+  /**
+   * Longest time `close()` takes, in milliseconds. Open replies are finished with the
+   * `shutdownNotice` within it; platform calls still running at the deadline are aborted and the
+   * turn stays in state for another instance to finish. @default 10_000
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** Serverless context: hand background work to the platform so it outlives the response. */
@@ -113,8 +141,13 @@ export interface Bot {
   webhook(adapter: ChatAdapter): WebhookHandler;
   /** Resolves when no reply or queued message is being worked on (tests, graceful shutdown). */
   idle(): Promise<void>;
-  /** Interrupts every running reply, waits for them, and stops listening for cancellations. */
-  close(): Promise<void>;
+  /**
+   * Shuts the bot down within `timeoutMs`: webhooks are answered 503 (the vendor redelivers
+   * them), every model call stops, replies already shown are finished with the `shutdownNotice`,
+   * and messages whose reply had not started stay in state, for the next instance on that state
+   * to answer (decision 0011). Stops the recovery sweep and the cancel subscription.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /** {@link BotOptions} checked, with defaults filled in. */
@@ -131,9 +164,17 @@ export interface BotSettings {
   lockTtlMs: number;
   heartbeatMs: number;
   keyPrefix: string;
+  stateTimeoutMs: number;
+  shutdownNotice: string;
+  /** 0 when the recovery sweep is off. */
+  recoveryIntervalMs: number;
+  /** TTL of queues, turn records and the conversation index. */
+  turnRecordTtlMs: number;
 }
 
 const DAY_MS = 86_400_000;
+const DEFAULT_SHUTDOWN_NOTICE =
+  '(The answer was cut short because the service restarted. Please ask again.)';
 const OWNER = 'createBot';
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -206,5 +247,15 @@ export function resolveBotSettings(options: BotOptions): BotSettings {
       options.keyPrefix === undefined
         ? 'imbridge'
         : checkNonEmptyString(options.keyPrefix, { owner: OWNER, name: 'keyPrefix' }),
+    stateTimeoutMs: positiveInteger(options.stateTimeoutMs, 'stateTimeoutMs', 5_000),
+    shutdownNotice:
+      options.shutdownNotice === undefined
+        ? DEFAULT_SHUTDOWN_NOTICE
+        : checkNonEmptyString(options.shutdownNotice, { owner: OWNER, name: 'shutdownNotice' }),
+    recoveryIntervalMs:
+      options.recovery === false
+        ? 0
+        : positiveInteger(options.recovery?.intervalMs, 'recovery.intervalMs', lockTtlMs),
+    turnRecordTtlMs: DAY_MS,
   };
 }

@@ -5,6 +5,7 @@ import type { JsonValue, ModelMessage, ModelUsage } from '../spec/language-model
 import type { RuntimeContext } from './context.ts';
 import { readModel } from './model-reader.ts';
 import { ReplyWriter } from './reply-writer.ts';
+import type { TurnJournal } from './turn-journal.ts';
 import type { RunningTurn } from './turn-registry.ts';
 
 /** What one reply is made from. */
@@ -15,11 +16,16 @@ export interface ReplyInput {
   messages: ModelMessage[];
   instructions: string | undefined;
   providerState: JsonValue | undefined;
+  /** Keeps the turn record's open reply up to date. */
+  journal: TurnJournal;
 }
 
-/** How one reply went. */
+/**
+ * How one reply went. `handed-back`: `close()` stopped it before anything was shown, or could
+ * not finish it by its deadline; the turn record stays in state for the next instance.
+ */
 export interface ReplyResult {
-  reason: 'complete' | 'interrupted' | 'error';
+  reason: 'complete' | 'interrupted' | 'error' | 'handed-back';
   text: string;
   providerState: JsonValue | undefined;
   usage: ModelUsage | undefined;
@@ -29,26 +35,39 @@ export interface ReplyResult {
 
 const DEFAULT_ERROR_MESSAGE = 'Sorry, something went wrong. Please try again later.';
 
+/** The final text of a reply cut short by a shutdown. */
+export function withShutdownNotice(text: string, notice: string): string {
+  return text.length === 0 ? notice : `${text}\n\n${notice}`;
+}
+
 /**
  * Calls the model once and streams its answer into the platform through a {@link ReplyWriter}.
  * The model is not retried here: retries before the first token are the model's own (decision
- * 0010). On a model or platform failure the reply is finished as `error` and a short,
- * secret-free error message is posted; on an interrupt it is finished as `interrupted`.
+ * 0010). Interrupts stop the model, never a platform call in flight (decision 0011).
+ *
+ * - model done: finished as `complete`;
+ * - interrupted by the user or a newer message: finished as `interrupted` with the text so far;
+ * - interrupted by `close()`: finished with the text so far and the shutdown notice, or handed
+ *   back when nothing was shown yet;
+ * - model error, a stream without `finish`, an empty answer, or a failed final update: finished
+ *   as `error` (when a message is open) and a short, secret-free error message is posted.
+ *
+ * Intermediate update failures never end the reply: only the final update decides.
  */
 export async function streamReply(
   context: RuntimeContext,
   input: ReplyInput,
 ): Promise<ReplyResult> {
-  const { adapter, message, turn } = input;
+  const { adapter, message, turn, journal } = input;
   const platform = adapter.platform;
   const conversationId = message.target.conversationId;
   const where = { platform, conversationId };
   const turnSignal = turn.controller.signal;
+  const platformSignal = turn.platformController.signal;
   const controller = new AbortController();
   const onTurnAbort = (): void => controller.abort(turnSignal.reason);
   if (turnSignal.aborted) controller.abort(turnSignal.reason);
   else turnSignal.addEventListener('abort', onTurnAbort, { once: true });
-  let platformFailure: unknown;
 
   const writer = new ReplyWriter({
     adapter,
@@ -58,8 +77,11 @@ export async function streamReply(
     maxMessageBytes: adapter.limits.maxMessageBytes,
     overflow: context.settings.overflow,
     overflowNotice: context.settings.overflowNotice,
-    signal: turnSignal,
+    signal: platformSignal,
     onReplyId: (replyId) => context.turns.addReplyId(turn, replyId),
+    onShown: (sink, text) =>
+      journal.setReply({ replyId: sink.id, snapshot: sink.snapshot?.(), text }),
+    onSegmentFinished: () => journal.setReply(undefined),
     onPaused: (error, waitMs) =>
       context.log('warn', {
         event: 'update-paused',
@@ -67,16 +89,13 @@ export async function streamReply(
         waitMs,
         error: describeError(error),
       }),
-    onFailure: (error) => {
-      platformFailure ??= error;
-      context.log('error', {
+    onFailure: (error) =>
+      context.log('warn', {
         event: 'update-failed',
         ...where,
         final: false,
         error: describeError(error),
-      });
-      controller.abort(error);
-    },
+      }),
     onSplit: (segmentIndex) =>
       context.log('info', { event: 'reply-split', ...where, segmentIndex }),
   });
@@ -113,85 +132,84 @@ export async function streamReply(
   });
   turnSignal.removeEventListener('abort', onTurnAbort);
 
-  let failure: unknown;
-  if (outcome.kind === 'stopped') {
-    context.log('info', { event: 'reply-stopped', ...where, reason: 'too-long' });
-  } else if (outcome.kind === 'failed' && !turnSignal.aborted && platformFailure === undefined) {
-    failure = outcome.error;
-  } else if (outcome.kind === 'done' && !outcome.finished) {
-    context.log('warn', {
-      event: 'model-error',
-      ...where,
-      messageId: message.id,
-      error: { message: 'the model stream ended without a finish event' },
-    });
-  }
-  if (failure !== undefined) {
-    context.log('error', {
-      event: 'model-error',
-      ...where,
-      messageId: message.id,
-      error: describeError(failure),
-    });
-  }
-
-  let reason: ReplyResult['reason'] = turnSignal.aborted
-    ? 'interrupted'
-    : platformFailure !== undefined || failure !== undefined
-      ? 'error'
-      : 'complete';
-  if (reason === 'complete' && text.length === 0 && outcome.kind !== 'stopped') {
-    failure = new IMBridgeError({
-      message: 'The model returned an empty answer',
-      code: 'empty-response',
-    });
-    context.log('error', {
-      event: 'model-error',
-      ...where,
-      messageId: message.id,
-      error: describeError(failure),
-    });
-    reason = 'error';
-  }
-  if (reason === 'error') {
-    await finishQuietly(context, writer, text, where);
-    await postErrorMessage(context, adapter, message, platformFailure ?? failure);
-  } else {
-    try {
-      await writer.finish(text, reason);
-    } catch (error) {
-      context.log('error', {
-        event: 'update-failed',
-        ...where,
-        final: true,
-        error: describeError(error),
-      });
-      if (reason === 'complete') {
-        reason = 'error';
-        await postErrorMessage(context, adapter, message, error);
-      }
-    }
-  }
-  return {
+  const result = (reason: ReplyResult['reason']): ReplyResult => ({
     reason,
     text,
     providerState,
     usage,
     firstTokenAtMs,
     updateCount: writer.callCount,
-  };
+  });
+  const modelError = (error: unknown): void =>
+    context.log('error', {
+      event: 'model-error',
+      ...where,
+      messageId: message.id,
+      error: describeError(error),
+    });
+
+  let failure: unknown;
+  if (outcome.kind === 'stopped') {
+    context.log('info', { event: 'reply-stopped', ...where, reason: 'too-long' });
+    return result('complete');
+  }
+  if (outcome.kind === 'failed' && turnSignal.aborted) {
+    // Interrupted (the model's answer is cut where it was).
+    if (turn.interruptedBy === 'shutdown') {
+      if (!writer.opened) return result('handed-back');
+      const failed = await finishOrLog(
+        context,
+        writer,
+        withShutdownNotice(text, context.settings.shutdownNotice),
+        'interrupted',
+        where,
+      );
+      // Not finished by the deadline: the turn record keeps the open reply for the next instance.
+      return result(failed === undefined ? 'interrupted' : 'handed-back');
+    }
+    await finishOrLog(context, writer, text, 'interrupted', where);
+    return result('interrupted');
+  }
+  if (outcome.kind === 'failed') failure = outcome.error;
+  else if (!outcome.finished) {
+    failure = new IMBridgeError({
+      message: 'The model stream ended without a finish event (truncated answer)',
+      code: 'truncated-response',
+    });
+  } else if (text.length === 0) {
+    failure = new IMBridgeError({
+      message: 'The model returned an empty answer',
+      code: 'empty-response',
+    });
+  }
+  if (failure !== undefined) {
+    modelError(failure);
+    if (writer.opened) await finishOrLog(context, writer, text, 'error', where);
+    await postErrorMessage(context, adapter, message, failure, platformSignal);
+    return result('error');
+  }
+  const finalFailure = await finishOrLog(context, writer, text, 'complete', where);
+  if (finalFailure !== undefined) {
+    await postErrorMessage(context, adapter, message, finalFailure.error, platformSignal);
+    return result('error');
+  }
+  return result('complete');
 }
 
-/** Finishes an opened reply as `error`; a failure here is logged, the error message follows anyway. */
-async function finishQuietly(
+/**
+ * Delivers the final text; `undefined` when it was delivered, else `{ error }`. A failure (after
+ * the adapter's own retries, until its deadline) is logged as a final `update-failed`.
+ */
+async function finishOrLog(
   context: RuntimeContext,
   writer: ReplyWriter,
   text: string,
+  reason: 'complete' | 'interrupted' | 'error',
   where: { platform: string; conversationId: string },
-): Promise<void> {
-  if (!writer.opened) return;
+): Promise<{ error: unknown } | undefined> {
   try {
-    await writer.finish(text, 'error');
+    await writer.finish(text, reason);
+    return undefined;
   } catch (error) {
     context.log('error', {
       event: 'update-failed',
@@ -199,6 +217,7 @@ async function finishQuietly(
       final: true,
       error: describeError(error),
     });
+    return { error };
   }
 }
 
@@ -208,6 +227,7 @@ export async function postErrorMessage(
   adapter: ChatAdapter,
   message: InboundMessage,
   error: unknown,
+  signal?: AbortSignal | undefined,
 ): Promise<void> {
   const platform = adapter.platform;
   const configured = context.options.errorMessage;
@@ -220,7 +240,7 @@ export async function postErrorMessage(
     }
   } else if (configured !== undefined) userMessage = configured;
   try {
-    await adapter.postError(message.target, userMessage);
+    await adapter.postError(message.target, userMessage, { signal });
   } catch (postError) {
     context.log('error', {
       event: 'error-message-failed',

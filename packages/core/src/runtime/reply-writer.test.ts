@@ -17,6 +17,8 @@ function writerFor(maxMessageBytes: number, overflow: 'split' | 'stop' = 'split'
     overflowNotice: '…',
     signal: new AbortController().signal,
     onReplyId: () => undefined,
+    onShown: () => undefined,
+    onSegmentFinished: () => undefined,
     onPaused: () => undefined,
     onFailure: () => undefined,
     onSplit: () => undefined,

@@ -20,8 +20,13 @@ export interface ReplyWriterOptions {
   maxMessageBytes: number;
   overflow: OverflowPolicy;
   overflowNotice: string;
+  /** Cancels platform calls (aborted only at a shutdown's deadline, never by an interrupt). */
   signal: AbortSignal;
   onReplyId: (replyId: string) => void;
+  /** The open message now shows `text` (after every delivered update). */
+  onShown: (sink: ReplySink, text: string) => void;
+  /** The open message was finished (a split segment, or the whole reply). */
+  onSegmentFinished: () => void;
   onPaused: (error: unknown, waitMs: number) => void;
   onFailure: (error: unknown) => void;
   onSplit: (segmentIndex: number) => void;
@@ -82,11 +87,12 @@ export class ReplyWriter {
       minIntervalMs: this.options.minIntervalMs,
       bucket: this.options.bucket,
       signal,
-      onDelivered: () => {
+      onDelivered: (text) => {
         if (!segment.reportedId && sink.id !== undefined) {
           segment.reportedId = true;
           this.options.onReplyId(sink.id);
         }
+        if (this.segment === segment) this.options.onShown(sink, text);
       },
       onPaused: this.options.onPaused,
       onFailure: this.options.onFailure,
@@ -174,12 +180,17 @@ export class ReplyWriter {
     }
   }
 
-  private async finishSegment(text: string, reason: ReplyFinishReason): Promise<void> {
+  private async finishSegment(
+    text: string,
+    reason: ReplyFinishReason,
+    signal?: AbortSignal | undefined,
+  ): Promise<void> {
     const segment = this.segment;
     if (segment === undefined) return;
     this.segment = undefined;
     try {
-      await segment.pacer.finish(text, reason);
+      await segment.pacer.finish(text, reason, { signal });
+      this.options.onSegmentFinished();
     } finally {
       this.calls += segment.pacer.callCount;
       if (!segment.reportedId && segment.sink.id !== undefined) {
@@ -191,9 +202,14 @@ export class ReplyWriter {
 
   /**
    * Ends the reply: delivers the final text (splitting it if needed) with the reason. Opens a
-   * message only when there is text to show. No-op after a `stop`.
+   * message only when there is text to show. No-op after a `stop`. `signal` cancels the final
+   * call (default: the writer's).
    */
-  async finish(fullText: string, reason: ReplyFinishReason): Promise<void> {
+  async finish(
+    fullText: string,
+    reason: ReplyFinishReason,
+    signal?: AbortSignal | undefined,
+  ): Promise<void> {
     if (this.stopped) return;
     if (fullText.length > this.offset || this.segment !== undefined) {
       const open = await this.place(fullText, undefined, false);
@@ -204,6 +220,6 @@ export class ReplyWriter {
       if (segmentText.length === 0) return;
       await this.open();
     }
-    await this.finishSegment(segmentText, reason);
+    await this.finishSegment(segmentText, reason, signal);
   }
 }

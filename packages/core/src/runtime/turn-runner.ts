@@ -3,140 +3,163 @@ import type { ChatAdapter } from '../spec/chat-adapter.ts';
 import type { JsonValue, ModelMessage } from '../spec/language-model.ts';
 import type { StateLock } from '../spec/state-adapter.ts';
 import type { RuntimeContext } from './context.ts';
-import type { QueueItem } from './intake.ts';
-import { postErrorMessage, streamReply } from './reply-stream.ts';
+import { postErrorMessage, type ReplyResult, streamReply } from './reply-stream.ts';
+import type { QueueItem, TurnJournal } from './turn-journal.ts';
+import type { RunningTurn } from './turn-registry.ts';
+
+/** The state keys of one conversation. */
+export interface ConversationKeys {
+  lock: string;
+  queue: string;
+  turn: string;
+  history: string;
+  providerState: string;
+}
 
 /**
- * Works through a conversation's queue while holding its turn lock: one turn at a time, each
- * answering the oldest message (`queue` policy) or every waiting message at once (`interrupt`
- * policy: the newest is answered, the others are kept in history as superseded). Returns when
- * another holder has the lock (it drains after its reply) or the queue is empty.
+ * Keeps the turn lock alive while a reply runs; returns the function that stops it. When the
+ * lock was lost (it lapsed while the store was unreachable), the heartbeat tries to take it
+ * again; if another instance holds it, the turn is marked `lockLost`: the reply is finished, and
+ * this instance takes no more messages of the conversation.
  */
-export async function drainConversation(
-  context: RuntimeContext,
-  adapter: ChatAdapter,
-  conversationId: string,
-): Promise<void> {
-  const { state } = context;
-  const lockKey = context.key('lock', adapter.platform, conversationId);
-  const queueKey = context.key('queue', adapter.platform, conversationId);
-  for (;;) {
-    if (context.closed) return;
-    const lock = await state.acquireLock(lockKey, { ttlMs: context.settings.lockTtlMs });
-    // Someone else holds the turn: they drain the queue after their reply.
-    if (lock === null) return;
-    try {
-      for (;;) {
-        const batch = await takeBatch(context, queueKey);
-        if (batch.length === 0) break;
-        await runTurn(context, adapter, batch, lock);
-        if (context.closed) return;
-      }
-    } finally {
-      await state.releaseLock(lock).catch(() => false);
-    }
-    // A message may have been queued between our last look and the release.
-    const remaining = await state.getList(queueKey);
-    if (remaining.length === 0) return;
-  }
-}
-
-async function takeBatch(context: RuntimeContext, queueKey: string): Promise<QueueItem[]> {
-  const first = await context.state.shiftFromList<QueueItem>(queueKey);
-  if (first === undefined) return [];
-  const batch = [first];
-  if (context.settings.policy === 'interrupt') {
-    for (;;) {
-      const next = await context.state.shiftFromList<QueueItem>(queueKey);
-      if (next === undefined) break;
-      batch.push(next);
-    }
-  }
-  return batch;
-}
-
-/** Keeps the turn lock alive while a reply runs; returns the function that stops it. */
 function startHeartbeat(
   context: RuntimeContext,
-  lock: StateLock,
-  where: { platform: string; conversationId: string },
-  signal: AbortSignal,
+  lockHolder: { lock: StateLock },
+  keys: ConversationKeys,
+  turn: RunningTurn,
 ): () => void {
+  const where = { platform: turn.platform, conversationId: turn.conversationId };
+  const ttlMs = context.settings.lockTtlMs;
+  let running = false;
+  const beat = async (): Promise<void> => {
+    try {
+      if (await context.state.extendLock(lockHolder.lock, { ttlMs })) return;
+      const regained = await context.state.acquireLock(keys.lock, { ttlMs });
+      if (regained !== null) lockHolder.lock = regained;
+      else turn.lockLost = true;
+      context.log('warn', { event: 'lock-lost', ...where, regained: regained !== null });
+    } catch (error) {
+      context.log('warn', { event: 'lock-lost', ...where, error: describeError(error) });
+    }
+  };
   const timer = setInterval(() => {
-    context.state.extendLock(lock, { ttlMs: context.settings.lockTtlMs }).then(
-      (held) => {
-        if (!held && !signal.aborted) context.log('warn', { event: 'lock-lost', ...where });
-      },
-      (error: unknown) =>
-        context.log('warn', { event: 'lock-lost', ...where, error: describeError(error) }),
-    );
+    if (running) return;
+    running = true;
+    void beat().finally(() => {
+      running = false;
+    });
   }, context.settings.heartbeatMs);
   return () => clearInterval(timer);
 }
 
-/** Answers one batch: history in, model call streamed out, history and provider state saved. */
-async function runTurn(
+/** Reads the history window; on a state failure, the turn's own messages alone. */
+async function loadHistory(
   context: RuntimeContext,
-  adapter: ChatAdapter,
-  batch: QueueItem[],
-  lock: StateLock,
+  keys: ConversationKeys,
+  batch: readonly QueueItem[],
+  where: { platform: string; conversationId: string },
+): Promise<{ messages: ModelMessage[]; providerState: JsonValue | undefined }> {
+  const { state, settings } = context;
+  const own = (): ModelMessage[] =>
+    batch.map((item) => ({ role: 'user' as const, content: item.message.text }));
+  if (!settings.historyEnabled) return { messages: own().slice(-1), providerState: undefined };
+  const historyOptions = { maxLength: settings.historyMaxMessages, ttlMs: settings.historyTtlMs };
+  try {
+    for (const item of batch) {
+      await state.appendToList(
+        keys.history,
+        { role: 'user', content: item.message.text },
+        historyOptions,
+      );
+    }
+    const messages = await state.getList<ModelMessage>(keys.history);
+    const providerState = await state.get(keys.providerState);
+    return { messages, providerState };
+  } catch (error) {
+    // The question is still answered, without the earlier turns.
+    context.log('warn', {
+      event: 'state-failed',
+      ...where,
+      operation: 'history-read',
+      error: describeError(error),
+    });
+    return { messages: own(), providerState: undefined };
+  }
+}
+
+/** Saves the answer in history; a failure is logged (the reply was delivered already). */
+async function saveHistory(
+  context: RuntimeContext,
+  keys: ConversationKeys,
+  result: ReplyResult,
+  where: { platform: string; conversationId: string },
 ): Promise<void> {
   const { state, settings } = context;
+  if (!settings.historyEnabled) return;
+  try {
+    if (result.text.length > 0) {
+      await state.appendToList(
+        keys.history,
+        { role: 'assistant', content: result.text },
+        { maxLength: settings.historyMaxMessages, ttlMs: settings.historyTtlMs },
+      );
+    }
+    if (result.providerState !== undefined) {
+      await state.set(keys.providerState, result.providerState, { ttlMs: settings.historyTtlMs });
+    }
+  } catch (error) {
+    context.log('warn', {
+      event: 'state-failed',
+      ...where,
+      operation: 'history-write',
+      error: describeError(error),
+    });
+  }
+}
+
+/**
+ * Answers one batch: history in, model call streamed out, history and provider state saved.
+ * The batch's turn record (`journal`) is already in state; it is deleted when the reply is
+ * finished, or left there when `close()` handed the turn back. Resolves to true when this
+ * instance may go on with the conversation's queue (it still holds the lock).
+ */
+export async function runTurn(
+  context: RuntimeContext,
+  adapter: ChatAdapter,
+  batch: readonly QueueItem[],
+  lockHolder: { lock: StateLock },
+  keys: ConversationKeys,
+  journal: TurnJournal,
+): Promise<boolean> {
   const platform = adapter.platform;
   const message = (batch.at(-1) as QueueItem).message;
   const conversationId = message.target.conversationId;
-  const fields = { platform, conversationId, messageId: message.id };
-  const historyKey = context.key('history', platform, conversationId);
-  const providerStateKey = context.key('provider-state', platform, conversationId);
-  const historyOptions = { maxLength: settings.historyMaxMessages, ttlMs: settings.historyTtlMs };
+  const where = { platform, conversationId };
+  const fields = { ...where, messageId: message.id };
   const startedAtMs = Date.now();
   const turn = context.turns.start(
     platform,
     conversationId,
-    batch.map((item) => item.message.id),
+    batch.map((item) => ({ id: item.message.id, senderId: item.message.sender.id })),
   );
-  const stopHeartbeat = startHeartbeat(
-    context,
-    lock,
-    { platform, conversationId },
-    turn.controller.signal,
-  );
-
+  const stopHeartbeat = startHeartbeat(context, lockHolder, keys, turn);
   try {
-    // History: superseded messages (interrupt policy) and the newest one, then the window.
-    let messages: ModelMessage[];
-    let providerState: JsonValue | undefined;
+    for (const item of batch) {
+      if (item !== batch.at(-1)) {
+        context.log('info', { event: 'superseded', ...where, messageId: item.message.id });
+      }
+    }
+    const { messages, providerState } = await loadHistory(context, keys, batch, where);
     let instructions: string | undefined;
     try {
-      if (settings.historyEnabled) {
-        for (const item of batch) {
-          if (item !== batch.at(-1)) {
-            context.log('info', {
-              event: 'superseded',
-              platform,
-              conversationId,
-              messageId: item.message.id,
-            });
-          }
-          await state.appendToList(
-            historyKey,
-            { role: 'user', content: item.message.text },
-            historyOptions,
-          );
-        }
-        messages = await state.getList<ModelMessage>(historyKey);
-        providerState = await state.get(providerStateKey);
-      } else {
-        messages = [{ role: 'user', content: message.text }];
-      }
       const configured = context.options.instructions;
       instructions =
         typeof configured === 'function' ? await configured({ message, platform }) : configured;
     } catch (error) {
-      // State or instructions failed: the user still hears back.
       context.log('error', { event: 'turn-failed', ...fields, error: describeError(error) });
-      await postErrorMessage(context, adapter, message, error);
-      return;
+      await postErrorMessage(context, adapter, message, error, turn.platformController.signal);
+      await journal.end();
+      return !turn.lockLost;
     }
 
     context.log('info', { event: 'reply-started', ...fields });
@@ -147,19 +170,16 @@ async function runTurn(
       messages,
       instructions,
       providerState,
+      journal,
     });
-
-    if (settings.historyEnabled) {
-      if (result.text.length > 0) {
-        await state.appendToList(
-          historyKey,
-          { role: 'assistant', content: result.text },
-          historyOptions,
-        );
-      }
-      if (result.providerState !== undefined) {
-        await state.set(providerStateKey, result.providerState, { ttlMs: settings.historyTtlMs });
-      }
+    if (result.reason === 'handed-back') {
+      await journal.abandon();
+      context.log('info', { event: 'turn-handed-back', ...where, messageCount: batch.length });
+      return false;
+    }
+    await saveHistory(context, keys, result, where);
+    if (!(await journal.end())) {
+      context.finishedRecords.set(keys.turn, journal.current.startedAtMs);
     }
     context.log(result.reason === 'error' ? 'warn' : 'info', {
       event: 'reply-finished',
@@ -173,6 +193,7 @@ async function runTurn(
       durationMs: Date.now() - startedAtMs,
       usage: result.usage,
     });
+    return !turn.lockLost;
   } finally {
     stopHeartbeat();
     context.turns.end(turn);

@@ -1,3 +1,5 @@
+import type { JsonValue } from './language-model.ts';
+
 /**
  * Where a reply goes: one conversation on one platform.
  */
@@ -131,6 +133,13 @@ export interface ReplySink {
   update(textSoFar: string, options?: ReplyUpdateOptions): Promise<void>;
   /** Shows the final text and marks the reply finished. Called once. */
   finish(finalText: string, options: ReplyFinishOptions): Promise<void>;
+  /**
+   * What another process needs to finish this reply ({@link ChatAdapter.resumeReply}): ids and
+   * protocol state, JSON-serialisable, no secrets. `undefined` before the first update was
+   * delivered. The runtime stores it in the turn record after every delivered update, so a reply
+   * whose instance crashed is finished by the next one (decision 0011).
+   */
+  snapshot?(): JsonValue | undefined;
 }
 
 /** Options of {@link ChatAdapter.openReply}. */
@@ -177,4 +186,10 @@ export interface ChatAdapter {
   openReply(target: ReplyTarget, options?: OpenReplyOptions): Promise<ReplySink>;
   /** Sends a short error message (Tencent `src: 23`). */
   postError(target: ReplyTarget, message: string, options?: PostOptions): Promise<void>;
+  /**
+   * Rebuilds the sink of a reply another process opened, from its {@link ReplySink.snapshot}, so
+   * it can be finished. Adapters without it get the shutdown notice posted as a new message
+   * instead (the old message cannot be finished).
+   */
+  resumeReply?(target: ReplyTarget, snapshot: JsonValue, options?: PostOptions): Promise<ReplySink>;
 }

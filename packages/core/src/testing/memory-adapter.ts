@@ -12,6 +12,7 @@ import type {
   ReplySink,
   ReplyTarget,
 } from '../spec/chat-adapter.ts';
+import type { JsonValue } from '../spec/language-model.ts';
 
 /** What kind of platform message a {@link MemoryChatMessage} is. */
 export type MemoryMessageKind = 'reply' | 'post' | 'error';
@@ -288,6 +289,74 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     return { response: json(200, { ok: true }), events };
   };
 
+  /** A reply sink on a new message, or on an existing one (a resumed reply). */
+  const sinkFor = (target: ReplyTarget, existing: MemoryChatMessage | undefined): ReplySink => {
+    let record = existing;
+    let inFlight = 0;
+    let finished = existing?.finished ?? false;
+    /**
+     * One platform call. Like a vendor, the platform applies the change even when the caller
+     * stops waiting (its signal fired during the latency): the message exists, but the caller
+     * gets an `AbortedError` and does not learn its id.
+     */
+    const track = async (
+      operation: MemoryOperation,
+      signal: AbortSignal | undefined,
+      apply: () => MemoryChatMessage,
+    ) => {
+      calls += 1;
+      inFlight += 1;
+      maxConcurrent = Math.max(maxConcurrent, inFlight);
+      try {
+        await call(operation, signal);
+        const applied = apply();
+        if (signal?.aborted) throw new AbortedError({ message: 'Platform call aborted' });
+        record = applied;
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const show = (text: string, done: boolean, reason?: ReplyFinishReason): MemoryChatMessage => {
+      if (record === undefined) {
+        const created = create(target, 'reply', text, done);
+        if (reason !== undefined) created.finishReason = reason;
+        if (done) emit('finished', created);
+        return created;
+      }
+      if (record.text !== text) {
+        record.text = text;
+        record.versions.push(text);
+        record.versionTimesMs.push(Date.now());
+        if (!done) emit('updated', record);
+      }
+      if (done) {
+        record.finished = true;
+        if (reason !== undefined) record.finishReason = reason;
+        emit('finished', record);
+      }
+      return record;
+    };
+    return {
+      get id() {
+        return record?.id;
+      },
+      async update(textSoFar, updateOptions) {
+        if (finished) throw new Error('update after finish');
+        await track('update', updateOptions?.signal, () => show(textSoFar, false));
+      },
+      async finish(finalText, finishOptions: ReplyFinishOptions) {
+        if (finished) throw new Error('finish called twice');
+        await track('finish', finishOptions.signal, () => {
+          finished = true;
+          return show(finalText, true, finishOptions.reason);
+        });
+      },
+      snapshot() {
+        return record === undefined ? undefined : { messageId: record.id };
+      },
+    };
+  };
+
   const adapter: MemoryAdapter = {
     platform,
     limits,
@@ -338,59 +407,26 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
 
     async openReply(target: ReplyTarget, openOptions?: OpenReplyOptions): Promise<ReplySink> {
       await call('open', openOptions?.signal);
-      let record: MemoryChatMessage | undefined;
-      let inFlight = 0;
-      let finished = false;
-      const track = async (
-        operation: MemoryOperation,
-        signal: AbortSignal | undefined,
-        apply: () => void,
-      ) => {
-        calls += 1;
-        inFlight += 1;
-        maxConcurrent = Math.max(maxConcurrent, inFlight);
-        try {
-          await call(operation, signal);
-          apply();
-        } finally {
-          inFlight -= 1;
-        }
-      };
-      const show = (text: string, done: boolean, reason?: ReplyFinishReason): void => {
-        if (record === undefined) {
-          record = create(target, 'reply', text, done);
-          if (reason !== undefined) record.finishReason = reason;
-          if (done) emit('finished', record);
-          return;
-        }
-        if (record.text !== text) {
-          record.text = text;
-          record.versions.push(text);
-          record.versionTimesMs.push(Date.now());
-          if (!done) emit('updated', record);
-        }
-        if (done) {
-          record.finished = true;
-          if (reason !== undefined) record.finishReason = reason;
-          emit('finished', record);
-        }
-      };
-      return {
-        get id() {
-          return record?.id;
-        },
-        async update(textSoFar, updateOptions) {
-          if (finished) throw new Error('update after finish');
-          await track('update', updateOptions?.signal, () => show(textSoFar, false));
-        },
-        async finish(finalText, finishOptions: ReplyFinishOptions) {
-          if (finished) throw new Error('finish called twice');
-          await track('finish', finishOptions.signal, () => {
-            finished = true;
-            show(finalText, true, finishOptions.reason);
-          });
-        },
-      };
+      return sinkFor(target, undefined);
+    },
+
+    async resumeReply(
+      target: ReplyTarget,
+      snapshot: JsonValue,
+      resumeOptions?: PostOptions,
+    ): Promise<ReplySink> {
+      await call('open', resumeOptions?.signal);
+      const messageId = isRecord(snapshot) ? snapshot.messageId : undefined;
+      const existing = messages.find((message) => message.id === messageId);
+      if (existing === undefined) {
+        throw new APICallError({
+          message: `Message ${String(messageId)} does not exist`,
+          provider: 'memory',
+          kind: 'not-found',
+          retryable: false,
+        });
+      }
+      return sinkFor(target, existing);
     },
   };
   return adapter;
