@@ -6,5 +6,7 @@ export default defineProject({
   test: {
     name: 'reliability',
     include: ['src/**/*.test.ts'],
+    globalSetup: ['src/harness/global-setup.ts'],
+    testTimeout: 60_000,
   },
 });

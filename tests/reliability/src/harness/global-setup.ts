@@ -1,0 +1,7 @@
+import { rmSync } from 'node:fs';
+import { RESULTS_FILE } from './expect-promise.ts';
+
+/** Starts every run with an empty figures file. */
+export default function setup(): void {
+  rmSync(RESULTS_FILE, { force: true });
+}
