@@ -2,6 +2,6 @@ import { rmSync } from 'node:fs';
 import { RESULTS_FILE } from './expect-promise.ts';
 
 /** Starts every run with an empty figures file. */
-export default function setup(): void {
+export function setup(): void {
   rmSync(RESULTS_FILE, { force: true });
 }

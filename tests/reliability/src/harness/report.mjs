@@ -20,8 +20,10 @@ for (const row of rows) {
   for (const key of ['messages', 'replies', 'errors', 'unfinished', 'lost', 'duplicated'])
     total[key] += row[key];
 }
-console.log('| scenario | messages | bubbles | error messages | unfinished | lost | duplicated |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+process.stdout.write(
+  `${'| scenario | messages | bubbles | error messages | unfinished | lost | duplicated |'}\n`,
+);
+process.stdout.write(`${'| --- | ---: | ---: | ---: | ---: | ---: | ---: |'}\n`);
 for (const row of rows) {
   console.log(
     `| ${row.scenario} | ${row.messages} | ${row.replies} | ${row.errors} | ${row.unfinished} | ${row.lost} | ${row.duplicated} |`,
