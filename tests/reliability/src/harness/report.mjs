@@ -23,12 +23,12 @@ for (const row of rows) {
 process.stdout.write(
   `${'| scenario | messages | bubbles | error messages | unfinished | lost | duplicated |'}\n`,
 );
-process.stdout.write(`${'| --- | ---: | ---: | ---: | ---: | ---: | ---: |'}\n`);
+line('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {
-  console.log(
+  line(
     `| ${row.scenario} | ${row.messages} | ${row.replies} | ${row.errors} | ${row.unfinished} | ${row.lost} | ${row.duplicated} |`,
   );
 }
-console.log(
+line(
   `| **${total.scenarios} scenarios** | **${total.messages}** | **${total.replies}** | **${total.errors}** | **${total.unfinished}** | **${total.lost}** | **${total.duplicated}** |`,
 );
