@@ -20,9 +20,8 @@ for (const row of rows) {
   for (const key of ['messages', 'replies', 'errors', 'unfinished', 'lost', 'duplicated'])
     total[key] += row[key];
 }
-process.stdout.write(
-  `${'| scenario | messages | bubbles | error messages | unfinished | lost | duplicated |'}\n`,
-);
+const line = (text) => process.stdout.write(`${text}\n`);
+line('| scenario | messages | bubbles | error messages | unfinished | lost | duplicated |');
 line('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {
   line(
