@@ -6,17 +6,21 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { checkPromise, type PromiseReport } from './promise-check.ts';
+import { type CheckOptions, checkPromise, type PromiseReport } from './promise-check.ts';
 import type { Scene } from './scene.ts';
 
 /** Where each scenario's figures are appended (one JSON line each; see `report.mjs`). */
 export const RESULTS_FILE = fileURLToPath(new URL('../../results/last-run.jsonl', import.meta.url));
 
 /** Polls until every accepted question is answered and no bubble is generating, or time is up. */
-export async function settle(scene: Scene, timeoutMs = 20_000): Promise<PromiseReport> {
+export async function settle(
+  scene: Scene,
+  timeoutMs = 20_000,
+  options: CheckOptions = {},
+): Promise<PromiseReport> {
   const started = Date.now();
   for (;;) {
-    const report = checkPromise(scene.chat, scene.questions);
+    const report = checkPromise(scene.chat, scene.questions, options);
     if (report.lost === 0 && report.unfinished === 0) return report;
     if (Date.now() - started > timeoutMs) return report;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -30,9 +34,9 @@ export async function settle(scene: Scene, timeoutMs = 20_000): Promise<PromiseR
 export async function expectPromise(
   scene: Scene,
   name: string,
-  options: { timeoutMs?: number } = {},
+  options: CheckOptions & { timeoutMs?: number } = {},
 ): Promise<PromiseReport> {
-  const report = await settle(scene, options.timeoutMs);
+  const report = await settle(scene, options.timeoutMs, options);
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
   appendFileSync(RESULTS_FILE, `${JSON.stringify({ scenario: name, ...report })}\n`);
   expect(report.details, `scenario "${name}"`).toEqual([]);

@@ -51,10 +51,20 @@ export function bubbles(chat: LocalTencentChat, userId: string): Bubble[] {
     .map((message) => bubbleOf(message.elements));
 }
 
+/** Options of {@link checkPromise}. */
+export interface CheckOptions {
+  /**
+   * The bot runs `concurrency: 'interrupt'`: a question followed by a newer one from the same
+   * user may be superseded (dropped by policy) when the newer one is answered.
+   */
+  interruptPolicy?: boolean | undefined;
+}
+
 /** Checks the promise for every question asked; see {@link PromiseReport}. */
 export function checkPromise(
   chat: LocalTencentChat,
   questions: ReadonlyArray<Question>,
+  options: CheckOptions = {},
 ): PromiseReport {
   const report: PromiseReport = {
     messages: 0,
@@ -93,7 +103,15 @@ export function checkPromise(
       report.details.push(`duplicated: ${question.tag} (${replies.length} bubbles)`);
     }
     if (errors.length > 0) report.errors += 1;
-    if (replies.length === 0 && errors.length === 0 && question.droppedByPolicy !== true) {
+    const superseded =
+      options.interruptPolicy === true &&
+      questions.some(
+        (later) =>
+          later.userId === question.userId &&
+          later.accepted &&
+          questions.indexOf(later) > questions.indexOf(question),
+      );
+    if (replies.length === 0 && errors.length === 0 && !superseded) {
       report.lost += 1;
       report.details.push(`lost: ${question.tag}`);
     }

@@ -37,8 +37,6 @@ export interface Question {
   userId: string;
   tag: string;
   accepted: boolean;
-  /** The bot dropped it on purpose (a policy of decision 0011), e.g. stopped before any text. */
-  droppedByPolicy?: boolean;
 }
 
 /** Settings of a bot in a scene. */

@@ -3,7 +3,7 @@
  * chunk, so every bubble names the question it answers. A question containing `stall` stops
  * after a few chunks and waits until it is aborted (for kills and shutdowns).
  */
-import type { LanguageModel } from '@imbridge/core';
+import { APICallError, type LanguageModel } from '@imbridge/core';
 import { createScriptedModel, textSteps } from '@imbridge/core/testing';
 
 /** Options of {@link taggedModel}. */
@@ -31,6 +31,15 @@ export function taggedModel(options: ModelOptions = {}): LanguageModel {
       const question = request.messages.at(-1)?.content ?? '';
       const steps = textSteps(answerFor(question, words), { chunkSize: 8, delayMs });
       if (question.includes('stall')) return { steps: [...steps.slice(0, 3), { type: 'stall' }] };
+      if (question.includes('fail')) {
+        const error = new APICallError({
+          message: 'model server answered 502',
+          provider: 'reliability',
+          kind: 'server',
+          statusCode: 502,
+        });
+        return { steps: [...steps.slice(0, 3), { type: 'error', error, delayMs }] };
+      }
       return { steps };
     },
   });
