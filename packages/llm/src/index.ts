@@ -32,12 +32,13 @@ export type {
   OpenAICompatiblePresetName,
 } from './openai-compatible/presets.ts';
 export { OPENAI_COMPATIBLE_PRESETS } from './openai-compatible/presets.ts';
-export { FORWARDED_HEADERS } from './server/handler-request.ts';
 export type {
   AuthenticateContext,
   AuthenticateResult,
-  OpenAICompatibleHandlerOptions,
-} from './server/openai-compatible-handler.ts';
+  EndpointAuthOptions,
+} from './server/handler-auth.ts';
+export { FORWARDED_HEADERS } from './server/handler-request.ts';
+export type { OpenAICompatibleHandlerOptions } from './server/openai-compatible-handler.ts';
 export { createOpenAICompatibleHandler } from './server/openai-compatible-handler.ts';
 export type { ModelConnectionOptions } from './shared/model-options.ts';
 export { MODEL_RETRY_DEFAULTS } from './shared/model-options.ts';

@@ -127,6 +127,8 @@ export interface LogEventFields {
   'webhook-failed': { platform: string; error: ErrorDescription };
   /** An adapter was created with `verifySignatures: false` (warn, once per adapter). */
   'signature-check-disabled': { platform: string };
+  /** A server part (the LLM endpoint) was created with `allowUnauthenticated: true` (warn, once). */
+  'auth-disabled': { platform: string };
 }
 
 /** Names of the events imbridge logs. */

@@ -84,16 +84,26 @@ interface AnswerState {
   usage: ModelUsage | undefined;
 }
 
+/** Records the last non-empty `finish_reason` of any choice of a chunk. */
+function readFinishReason(choices: readonly unknown[], state: AnswerState): void {
+  for (let index = 0; index < choices.length; index += 1) {
+    const choice = choices[index];
+    if (typeof choice !== 'object' || choice === null) continue;
+    const finish = (choice as WireRecord).finish_reason;
+    // `null` and `""` (sent on every chunk by some servers) mean "not finished".
+    if (typeof finish === 'string' && finish.length > 0) state.finishReason = finish;
+  }
+}
+
 /** Appends the events of one chunk to `out`. */
 function mapChunk(chunk: WireRecord, state: AnswerState, out: ModelEvent[]): void {
   if (chunk.usage != null) state.usage = usageOf(chunk.usage) ?? state.usage;
   const choices = chunk.choices;
   if (!Array.isArray(choices)) return;
+  readFinishReason(choices, state);
   const choice: unknown = choices[0];
   if (typeof choice !== 'object' || choice === null) return;
   const wireChoice = choice as WireRecord;
-  const finish = wireChoice.finish_reason;
-  if (typeof finish === 'string') state.finishReason = finish;
   const choiceUsage = wireChoice.usage;
   if (choiceUsage != null) state.usage = usageOf(choiceUsage) ?? state.usage;
   const delta = wireChoice.delta;
@@ -109,11 +119,28 @@ function mapChunk(chunk: WireRecord, state: AnswerState, out: ModelEvent[]): voi
   }
 }
 
+/** The error for a body that ended before the answer was complete. */
+function truncatedError(provider: string): APICallError {
+  return new APICallError({
+    message: `${provider} stream ended before the answer was complete (no finish_reason and no data: [DONE])`,
+    provider,
+    kind: 'network',
+    retryable: true,
+  });
+}
+
 /**
  * Reads one streamed answer and yields one batch of model events per network read, then one
  * `finish` or `error` event. `reasoning_content` or `reasoning` become `reasoning-delta`; usage
  * is read at the top level or inside `choices[0]` (Moonshot) and from usage-only chunks
- * (DeepSeek); a body that ends without `data: [DONE]` still finishes.
+ * (DeepSeek).
+ *
+ * The answer is complete when the body sent `data: [DONE]`, or when any choice of any chunk
+ * carried a non-empty `finish_reason` (many servers omit `[DONE]`); it then ends with `finish`.
+ * A body that ends with neither was cut off (a dropped connection, a proxy timeout, a crashed
+ * upstream): the text already streamed stays, and the stream ends with an `error` event carrying
+ * an `APICallError` of kind `network`, retryable — as MiniMax and Dify do — so it is never taken
+ * for a short answer. Before the first content event the retry loop retries it.
  */
 export async function* readOpenAICompatibleStream(
   response: Response,
@@ -121,6 +148,7 @@ export async function* readOpenAICompatibleStream(
 ): AsyncGenerator<AttemptOutput> {
   const { provider } = context;
   const state: AnswerState = { finishReason: undefined, usage: undefined };
+  let done = false;
   reading: for await (const messages of readEventBatches(
     response,
     provider,
@@ -132,6 +160,7 @@ export async function* readOpenAICompatibleStream(
       const message = messages[index] as SSEEvent;
       const data = message.data;
       if (data === '[DONE]') {
+        done = true;
         if (out.length > 0) yield out;
         break reading;
       }
@@ -162,6 +191,10 @@ export async function* readOpenAICompatibleStream(
         providerCode: state.finishReason,
       }),
     };
+    return;
+  }
+  if (!done && state.finishReason === undefined) {
+    yield { type: 'error', error: truncatedError(provider) };
     return;
   }
   yield {

@@ -198,6 +198,102 @@ describe('createOpenAICompatible (loopback node:http)', () => {
     });
   });
 
+  describe('truncated streams', () => {
+    it('reports a body that ends without finish_reason or [DONE] as an error after the text, not a finish', async () => {
+      routes.set('cut', async (response) => {
+        startEventStream(response);
+        await writeSlowly(
+          response,
+          sse(chunk({ role: 'assistant', content: 'Once' }), chunk({ content: ' upon a' })),
+          3,
+        );
+        response.end();
+      });
+      const result = await collect(model('cut').stream(HELLO));
+      expect(result.thrown).toBeUndefined();
+      expect(result.events.map((event) => event.type)).toEqual([
+        'text-delta',
+        'text-delta',
+        'error',
+      ]);
+      expect(result.text).toBe('Once upon a');
+      const last = result.last;
+      expect(last?.type === 'error' && APICallError.isInstance(last.error)).toBe(true);
+      expect(last?.type === 'error' && last.error).toMatchObject({
+        kind: 'network',
+        retryable: true,
+        provider: 'openai-compatible',
+      });
+      expect(String(last?.type === 'error' && last.error)).toContain('[DONE]');
+      // The text already reached the consumer: reported, never retried.
+      expect(servedOn('cut')).toHaveLength(1);
+    });
+
+    it('retries a body that ends before any content, then streams the answer', async () => {
+      let calls = 0;
+      routes.set('cut-early', (response) => {
+        calls += 1;
+        startEventStream(response);
+        if (calls === 1) response.end(sse(chunk({ role: 'assistant', content: '' })));
+        else response.end(sse(chunk({ content: 'ok' }), chunk({}, 'stop'), '[DONE]'));
+      });
+      const result = await collect(model('cut-early').stream(HELLO));
+      expect(servedOn('cut-early')).toHaveLength(2);
+      expect(result.text).toBe('ok');
+      expect(result.last).toEqual({ type: 'finish', reason: 'stop' });
+    });
+
+    it('treats an empty finish_reason as none: the body is still truncated', async () => {
+      routes.set('empty-reason', (response) => {
+        startEventStream(response);
+        response.end(sse(chunk({ content: 'a' }, '')));
+      });
+      const result = await collect(model('empty-reason').stream(HELLO));
+      expect(result.last?.type).toBe('error');
+      expect(result.events.some((event) => event.type === 'finish')).toBe(false);
+    });
+
+    it('finishes a body that carries a finish_reason but no [DONE] (servers that omit it)', async () => {
+      routes.set('no-done', (response) => {
+        startEventStream(response);
+        response.end(sse(chunk({ content: 'Hi' }), chunk({}, 'length')));
+      });
+      const result = await collect(model('no-done').stream(HELLO));
+      expect(result.events).toEqual([
+        { type: 'text-delta', text: 'Hi' },
+        { type: 'finish', reason: 'length' },
+      ]);
+    });
+
+    it('finishes a body that ends with [DONE] but no finish_reason, reason other', async () => {
+      routes.set('done-only', (response) => {
+        startEventStream(response);
+        response.end(sse(chunk({ content: 'Hi' }), '[DONE]'));
+      });
+      const result = await collect(model('done-only').stream(HELLO));
+      expect(result.events).toEqual([
+        { type: 'text-delta', text: 'Hi' },
+        { type: 'finish', reason: 'other' },
+      ]);
+    });
+
+    it('takes a finish_reason from any choice of a chunk', async () => {
+      routes.set('second-choice', (response) => {
+        startEventStream(response);
+        const last = {
+          ...chunk({}),
+          choices: [
+            { index: 0, delta: {}, finish_reason: null },
+            { index: 1, delta: {}, finish_reason: 'stop' },
+          ],
+        };
+        response.end(sse(chunk({ content: 'Hi' }), last));
+      });
+      const result = await collect(model('second-choice').stream(HELLO));
+      expect(result.last).toEqual({ type: 'finish', reason: 'stop' });
+    });
+  });
+
   describe('timeouts', () => {
     it('reports a silent server after the headers as a first-token timeout, retried', async () => {
       routes.set('silent', async (response) => {

@@ -68,8 +68,11 @@ function wireMessages(request: ModelRequest): Array<{ role: string; content: str
  * Parsing is tolerant of the vendors' variations: `reasoning_content` or `reasoning` become
  * `reasoning-delta` events; usage is read at the top level or inside `choices[0]` (Moonshot) and
  * from usage-only chunks (DeepSeek); `delta: null`, an empty `role`, keep-alives and lines that
- * are not JSON are skipped; a body that ends without `data: [DONE]` still finishes. A
- * `data: {"error": …}` event becomes an `error` event carrying an `APICallError`.
+ * are not JSON are skipped. A `data: {"error": …}` event becomes an `error` event carrying an
+ * `APICallError`. An answer is complete once the body sent `data: [DONE]` or any choice carried a
+ * `finish_reason` (servers that omit `[DONE]` still finish); a body that ends with neither was cut
+ * off, and ends the stream with an `error` event (`APICallError` kind `network`, retryable) after
+ * the text already streamed — never with `finish`.
  *
  * A stream yields exactly one `finish` or `error` event last, or throws an `AbortedError` once
  * `request.signal` fires (the HTTP request is torn down at once). Retryable failures (HTTP 429

@@ -13,17 +13,30 @@ export const FORWARDED_HEADERS = {
   'x-invoke-llm': 'invokeLlm',
 } as const;
 
+/** Options of {@link BadRequest}. */
+export interface BadRequestOptions {
+  /** HTTP status of the answer. @default 400 */
+  status?: number | undefined;
+  /** OpenAI error code, if any. */
+  errorCode?: string | undefined;
+  /** Why, for the log (`webhook-rejected`'s `reason`). @default 'invalid-request' */
+  reason?: string | undefined;
+}
+
 /** A request the handler rejects with a 4xx: the message is safe to show to the client. */
 export class BadRequest extends Error {
   /** HTTP status of the answer. */
   readonly status: number;
   /** OpenAI error code, if any. */
   readonly errorCode: string | undefined;
+  /** Why, for the log. */
+  readonly reason: string;
 
-  constructor(message: string, status = 400, errorCode?: string) {
+  constructor(message: string, options: BadRequestOptions = {}) {
     super(message);
-    this.status = status;
-    this.errorCode = errorCode;
+    this.status = options.status ?? 400;
+    this.errorCode = options.errorCode;
+    this.reason = options.reason ?? 'invalid-request';
   }
 }
 
@@ -108,14 +121,36 @@ export async function readRequestText(request: Request, maxBytes: number): Promi
   });
   if (read.ok) return read.text;
   if (read.reason === 'too-large') {
-    throw new BadRequest('The request body is too large', 413, 'body_too_large');
+    throw new BadRequest('The request body is too large', {
+      status: 413,
+      errorCode: 'body_too_large',
+      reason: 'body-too-large',
+    });
   }
-  throw new BadRequest('The request body could not be read');
+  throw new BadRequest('The request body could not be read', { reason: 'body-unreadable' });
 }
 
-/** Parses the request text; throws {@link BadRequest} when it is not JSON. */
+/**
+ * The deepest nesting of arrays and objects accepted in a request body. A Chat Completions body
+ * nests about 6 deep (more with a JSON schema in `response_format`); a deeper one is refused
+ * before it is parsed.
+ */
+export const MAX_REQUEST_JSON_DEPTH = 64;
+
+/**
+ * Parses the request text, refusing text nested deeper than {@link MAX_REQUEST_JSON_DEPTH}
+ * (checked without recursion, before parsing).
+ *
+ * @throws {BadRequest} 400 when it is not JSON or is nested too deeply.
+ */
 export function parseRequestJson(text: string): unknown {
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) throw new BadRequest('The body is not valid JSON');
-  return parsed.value;
+  const parsed = parseJsonText(text, { maxDepth: MAX_REQUEST_JSON_DEPTH });
+  if (parsed.ok) return parsed.value;
+  if (parsed.reason === 'too-deep') {
+    throw new BadRequest(
+      `The body nests arrays and objects more than ${MAX_REQUEST_JSON_DEPTH} levels deep`,
+      { errorCode: 'json_too_deep', reason: 'json-too-deep' },
+    );
+  }
+  throw new BadRequest('The body is not valid JSON', { reason: 'invalid-json' });
 }

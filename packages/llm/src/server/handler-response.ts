@@ -52,6 +52,20 @@ export function describeFailure(error: unknown): FailureDescription {
   return { status: 500, type: 'server_error', message: 'The model failed' };
 }
 
+/**
+ * The failure of a model whose stream ended without `finish` or `error` (which the
+ * `LanguageModel` contract forbids): the answer may be cut short, so it is never passed on as a
+ * complete one.
+ */
+export function endedWithoutFinish(provider: string): APICallError {
+  return new APICallError({
+    message: `${provider} model stream ended without a finish event`,
+    provider,
+    kind: 'server',
+    retryable: false,
+  });
+}
+
 /** An answer for a model failure. */
 export function failureResponse(error: unknown): Response {
   const failure = describeFailure(error);
@@ -89,29 +103,34 @@ export interface CompletionIdentity {
   modelName: string;
 }
 
-/** Reads the whole model answer into one `chat.completion` (or an error answer). */
+/**
+ * Reads the whole model answer into one `chat.completion`, or an error answer when the model
+ * fails or its stream ends without `finish`.
+ */
 export async function completionResponse(
-  first: IteratorResult<ModelEvent>,
+  first: ModelEvent,
   iterator: AsyncIterator<ModelEvent>,
   identity: CompletionIdentity,
+  provider: string,
 ): Promise<Response> {
   let content = '';
   let reasoning = '';
   let finish: FinishEvent | undefined;
   try {
-    for (let step = first; !step.done; ) {
-      const event = step.value;
+    for (let event: ModelEvent | undefined = first; event !== undefined; ) {
       if (event.type === 'text-delta') content += event.text;
       else if (event.type === 'text-replace') content = event.text;
       else if (event.type === 'reasoning-delta') reasoning += event.text;
-      else if (event.type === 'finish') finish = event;
       else if (event.type === 'error') return failureResponse(event.error);
-      step = await iterator.next();
+      else finish = event;
+      const step: IteratorResult<ModelEvent> = await iterator.next();
+      event = step.done ? undefined : step.value;
     }
   } catch (error) {
     return failureResponse(error);
   }
-  const usage = usageOf(finish?.usage);
+  if (finish === undefined) return failureResponse(endedWithoutFinish(provider));
+  const usage = usageOf(finish.usage);
   return Response.json({
     id: identity.id,
     object: 'chat.completion',
@@ -125,7 +144,7 @@ export async function completionResponse(
           content,
           ...(reasoning.length > 0 ? { reasoning_content: reasoning } : {}),
         },
-        finish_reason: finishReason(finish?.reason ?? 'stop'),
+        finish_reason: finishReason(finish.reason),
       },
     ],
     ...(usage !== undefined ? { usage } : {}),
@@ -135,6 +154,8 @@ export async function completionResponse(
 /** Options of {@link streamingResponse}. */
 export interface StreamingOptions {
   identity: CompletionIdentity;
+  /** The model's provider, for the error of a stream that ends without `finish`. */
+  provider: string;
   /** Whether the client asked for a usage chunk. */
   includeUsage: boolean;
   /** Called once the answer is complete or the client went away. */
@@ -145,10 +166,12 @@ export interface StreamingOptions {
 
 /**
  * A `text/event-stream` answer of `chat.completion.chunk`s ending in `data: [DONE]`, pulling
- * one model event per read. A mid-stream failure becomes an `{"error": …}` event.
+ * one model event per read. A mid-stream failure — an `error` event, a throw, or a model stream
+ * that ends without `finish` — becomes an `{"error": …}` event with no `[DONE]` after it, so a
+ * client never takes a cut-off answer for a complete one.
  */
 export function streamingResponse(
-  first: ModelEvent | undefined,
+  first: ModelEvent,
   iterator: AsyncIterator<ModelEvent>,
   options: StreamingOptions,
 ): Response {
@@ -163,8 +186,7 @@ export function streamingResponse(
     );
   };
   let sent = '';
-  let pending = first;
-  const firstDone = first === undefined;
+  let pending: ModelEvent | undefined = first;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(chunk('"delta":{"role":"assistant","content":""},"finish_reason":null'));
@@ -177,14 +199,13 @@ export function streamingResponse(
       try {
         let event = pending;
         pending = undefined;
-        if (event === undefined && !firstDone) {
+        if (event === undefined) {
           const step = await iterator.next();
           if (!step.done) event = step.value;
         }
         if (event === undefined) {
-          // A model that ends without `finish`: close the stream properly anyway.
-          controller.enqueue(chunk('"delta":{},"finish_reason":"stop"'));
-          controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+          // A model that ends without `finish` may have been cut short: not a complete answer.
+          controller.enqueue(errorChunk(endedWithoutFinish(options.provider)));
           close();
           return;
         }

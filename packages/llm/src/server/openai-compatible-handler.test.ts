@@ -8,11 +8,15 @@ import {
   type OpenAICompatibleHandlerOptions,
 } from './openai-compatible-handler.ts';
 
+const ENDPOINT_KEY = 'endpoint-key';
+
 let server: Server | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  const running = server;
   server = undefined;
+  if (running === undefined) return;
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
 });
 
 async function serve(
@@ -29,7 +33,11 @@ async function serve(
         },
       ],
     });
-  const handler = createOpenAICompatibleHandler({ ...options, model });
+  const auth =
+    options.authenticate === undefined && options.allowUnauthenticated === undefined
+      ? { apiKey: ENDPOINT_KEY }
+      : {};
+  const handler = createOpenAICompatibleHandler({ logger: false, ...auth, ...options, model });
   const created = createServer(toNodeListener(handler));
   server = created;
   await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
@@ -65,7 +73,11 @@ function post(
 ) {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${ENDPOINT_KEY}`,
+      ...headers,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ...(signal !== undefined ? { signal } : {}),
   });
@@ -255,6 +267,53 @@ describe('createOpenAICompatibleHandler', () => {
     expect(JSON.stringify(parsed)).toContain('"reasoning_content":"thinking"');
     expect(parsed.at(-1)).toMatchObject({ error: { type: 'server_error' } });
     expect(events.join('')).not.toContain('SECRET');
+  });
+
+  describe('a model stream that ends without finish is not a complete answer', () => {
+    /** A model that breaks the contract: its stream just stops, with no `finish` or `error`. */
+    function cutModel(texts: string[]): LanguageModel {
+      return {
+        specificationVersion: 'v1',
+        provider: 'cut-provider',
+        modelId: 'cut-model',
+        async *stream() {
+          for (const text of texts) yield { type: 'text-delta', text };
+        },
+      };
+    }
+
+    it('streams the text, then an error event with no finish_reason and no [DONE]', async () => {
+      const { url } = await serve({ model: cutModel(['Once', ' upon a']) });
+      const events = await readEvents(await post(url, { ...question, stream: true }));
+      expect(events).not.toContain('[DONE]');
+      const parsed = events.map((data) => JSON.parse(data) as Record<string, unknown>);
+      const text = parsed
+        .map((chunk) => {
+          const choices = chunk.choices as Array<{ delta?: { content?: string } }> | undefined;
+          return choices?.[0]?.delta?.content ?? '';
+        })
+        .join('');
+      expect(text).toBe('Once upon a');
+      expect(JSON.stringify(parsed)).not.toMatch(/"finish_reason":"/);
+      expect(parsed.at(-1)).toEqual({
+        error: { message: 'The model failed (server)', type: 'upstream_error', code: 'server' },
+      });
+    });
+
+    it('answers a non-streaming request with 502, not a 200 with the partial text', async () => {
+      const { url } = await serve({ model: cutModel(['Once', ' upon a']) });
+      const response = await post(url, question);
+      expect(response.status).toBe(502);
+      const body = await response.text();
+      expect(JSON.parse(body)).toMatchObject({ error: { type: 'upstream_error', code: 'server' } });
+      expect(body).not.toContain('upon');
+    });
+
+    it('answers 502 when the model yields nothing at all', async () => {
+      const { url } = await serve({ model: cutModel([]) });
+      expect((await post(url, { ...question, stream: true })).status).toBe(502);
+      expect((await post(url, question)).status).toBe(502);
+    });
   });
 
   it('aborts the model when the client disconnects mid-stream', async () => {

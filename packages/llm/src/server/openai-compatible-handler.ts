@@ -1,13 +1,20 @@
 import {
   checkInteger,
+  createLogEmitter,
   type LanguageModel,
+  type LogEmitter,
+  type LoggerOption,
   type ModelEvent,
   optionError,
   type RequestHandler,
 } from '@imbridge/core';
 import {
+  createRequestAuthenticator,
+  ENDPOINT_PLATFORM,
+  type EndpointAuthOptions,
+} from './handler-auth.ts';
+import {
   BadRequest,
-  bearerToken,
   forwardedMetadata,
   type ParsedBody,
   parseBody,
@@ -16,38 +23,28 @@ import {
 } from './handler-request.ts';
 import {
   completionResponse,
+  endedWithoutFinish,
   errorResponse,
   failureResponse,
   streamingResponse,
 } from './handler-response.ts';
 
-/** What {@link OpenAICompatibleHandlerOptions.authenticate} receives. */
-export interface AuthenticateContext {
-  /** The incoming request (read headers only; the body is already consumed). */
-  request: Request;
-  /** The bearer token of the `Authorization` header, if any. */
-  apiKey: string | undefined;
-  /** The forwarded headers, in metadata form (`taskId`, `roomId`...). */
-  metadata: Readonly<Record<string, string>>;
-}
-
-/** What `authenticate` returns: `false` rejects with 401; an object accepts and can add metadata. */
-export type AuthenticateResult =
-  | boolean
-  | { metadata?: Record<string, string> | undefined; user?: string | undefined };
-
-/** Options of {@link createOpenAICompatibleHandler}. */
-export interface OpenAICompatibleHandlerOptions {
+/**
+ * Options of {@link createOpenAICompatibleHandler}. Authentication is required: give `apiKey`,
+ * `authenticate` (or both), or opt out explicitly with `allowUnauthenticated: true`.
+ */
+export interface OpenAICompatibleHandlerOptions extends EndpointAuthOptions {
   /** The model that answers. */
   model: LanguageModel;
-  /** Decides whether a request may use the model (e.g. checks a JWT API key). Default: allow all. */
-  authenticate?:
-    | ((context: AuthenticateContext) => AuthenticateResult | Promise<AuthenticateResult>)
-    | undefined;
   /** The model name reported in responses. @default model.modelId */
   modelName?: string | undefined;
   /** Largest accepted request body, in bytes. @default 1_048_576 */
   maxBodyBytes?: number | undefined;
+  /**
+   * Where refused requests (`webhook-rejected`: 401 with its reason, 400, 413) and the
+   * `allowUnauthenticated` warning go. @default warnings and errors to the console
+   */
+  logger?: LoggerOption;
 }
 
 const OWNER = 'createOpenAICompatibleHandler';
@@ -63,16 +60,16 @@ function checkModel(model: unknown): LanguageModel {
   return model as LanguageModel;
 }
 
-async function authenticate(
-  options: OpenAICompatibleHandlerOptions,
-  context: AuthenticateContext,
-): Promise<AuthenticateResult> {
-  if (options.authenticate === undefined) return true;
-  try {
-    return await options.authenticate(context);
-  } catch {
-    return false;
-  }
+/** Logs a refused request and answers it with an OpenAI-shaped error. */
+function refuse(log: LogEmitter, bad: BadRequest): Response {
+  log('warn', {
+    event: 'webhook-rejected',
+    platform: ENDPOINT_PLATFORM,
+    statusCode: bad.status,
+    reason: bad.reason,
+    error: { name: 'BadRequest', message: bad.message },
+  });
+  return errorResponse(bad.status, bad.message, 'invalid_request_error', bad.errorCode);
 }
 
 /**
@@ -80,18 +77,26 @@ async function authenticate(
  * streaming (`text/event-stream` chunks ending in `data: [DONE]`) and non-streaming — so that
  * TRTC's AI conversation (or any OpenAI client) can use Dify, MiniMax or your own model.
  *
- * Request headers TRTC sends (`X-Task-Id`, `X-Request-Id`, `X-Sdk-App-Id`, `X-User-Id`,
- * `X-Room-Id`, `X-Room-Id-Type`, `X-Invoke-LLM`) are passed to `authenticate` and into the model's
- * `metadata`. A client that disconnects aborts the model call. Errors are OpenAI-shaped JSON
- * (before streaming starts) or an `{"error": …}` event (mid-stream), never with upstream details.
+ * Every request is authenticated before its body is read: the bearer token must match `apiKey`
+ * (compared in constant time) and/or `authenticate` must return `true` or a grant object.
+ * Anything else — a wrong or missing key, `false`, `undefined`, `null`, `0`, `''`, a throw —
+ * answers 401 with OpenAI's error JSON and is logged (`webhook-rejected`). Request headers TRTC
+ * sends (`X-Task-Id`, `X-Request-Id`, `X-Sdk-App-Id`, `X-User-Id`, `X-Room-Id`, `X-Room-Id-Type`,
+ * `X-Invoke-LLM`) are passed to `authenticate` and into the model's `metadata`. Bodies over
+ * `maxBodyBytes` get 413; bodies that are not JSON, or nest deeper than 64 levels, get 400. A
+ * client that disconnects aborts the model call. Errors are OpenAI-shaped JSON (before streaming
+ * starts) or an `{"error": …}` event (mid-stream), never with upstream details; a model stream
+ * that ends without `finish` is a failure too, never a complete answer.
  *
- * @throws {ValidationError} at creation when `model` is not a model or `maxBodyBytes` is not a
- * positive integer.
+ * @throws {ValidationError} at creation when `model` is not a model, `maxBodyBytes` is not a
+ * positive integer, or authentication is not configured: neither `apiKey` nor `authenticate`
+ * (without `allowUnauthenticated: true`), an empty `apiKey`, or `apiKey: undefined` given
+ * explicitly (an unset `LLM_ENDPOINT_KEY`).
  * @example
  * ```ts
  * const handler = createOpenAICompatibleHandler({
- *   model: createDify({ apiKey, app: 'chat' }),
- *   authenticate: ({ apiKey }) => apiKey === process.env.LLM_ENDPOINT_KEY,
+ *   model: createDify({ apiKey: process.env.DIFY_API_KEY ?? '', app: 'chat' }),
+ *   apiKey: process.env.LLM_ENDPOINT_KEY, // what clients send; unset: fails here, naming apiKey
  * });
  * createServer(toNodeListener(handler)).listen(8080); // POST http://host:8080/v1/chat/completions
  * ```
@@ -105,6 +110,8 @@ export function createOpenAICompatibleHandler(
       ? 1_048_576
       : checkInteger(options.maxBodyBytes, { owner: OWNER, name: 'maxBodyBytes' }, { min: 1 });
   const modelName = options.modelName ?? model.modelId;
+  const log = createLogEmitter(options.logger);
+  const authorize = createRequestAuthenticator(options, OWNER, log);
 
   return async (request) => {
     const path = new URL(request.url).pathname;
@@ -114,31 +121,39 @@ export function createOpenAICompatibleHandler(
       return errorResponse(405, 'Use POST', 'invalid_request_error', 'method_not_allowed');
 
     const metadata = forwardedMetadata(request.headers);
+    // Before the body: an unauthenticated client cannot make the server read (or wait for) it.
+    const verdict = await authorize(request, metadata);
+    if (!verdict.allowed) {
+      log(verdict.level, {
+        event: 'webhook-rejected',
+        platform: ENDPOINT_PLATFORM,
+        statusCode: 401,
+        reason: verdict.reason,
+        error: verdict.error,
+      });
+      return errorResponse(401, 'Invalid API key', 'invalid_request_error', 'invalid_api_key');
+    }
+
     let text: string;
     try {
       text = await readRequestText(request, maxBodyBytes);
     } catch (error) {
-      const bad =
-        error instanceof BadRequest ? error : new BadRequest('The body could not be read');
-      return errorResponse(bad.status, bad.message, 'invalid_request_error', bad.errorCode);
+      return refuse(
+        log,
+        error instanceof BadRequest ? error : new BadRequest('The body could not be read'),
+      );
     }
-    const auth = await authenticate(options, {
-      request,
-      apiKey: bearerToken(request.headers),
-      metadata,
-    });
-    if (auth === false)
-      return errorResponse(401, 'Invalid API key', 'invalid_request_error', 'invalid_api_key');
-
     let body: ParsedBody;
     try {
       body = parseBody(parseRequestJson(text));
     } catch (error) {
-      const message = error instanceof BadRequest ? error.message : 'The body is not valid JSON';
-      return errorResponse(400, message, 'invalid_request_error');
+      return refuse(
+        log,
+        error instanceof BadRequest ? error : new BadRequest('The body is not valid JSON'),
+      );
     }
 
-    const granted = typeof auth === 'object' ? auth : {};
+    const granted = verdict.grant;
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(request.signal.reason);
     if (request.signal.aborted) controller.abort(request.signal.reason);
@@ -163,7 +178,11 @@ export function createOpenAICompatibleHandler(
       cleanup();
       return failureResponse(error);
     }
-    if (!first.done && first.value.type === 'error') {
+    if (first.done) {
+      cleanup();
+      return failureResponse(endedWithoutFinish(model.provider));
+    }
+    if (first.value.type === 'error') {
       cleanup();
       return failureResponse(first.value.error);
     }
@@ -174,13 +193,14 @@ export function createOpenAICompatibleHandler(
     };
     if (!body.stream) {
       try {
-        return await completionResponse(first, iterator, identity);
+        return await completionResponse(first.value, iterator, identity, model.provider);
       } finally {
         cleanup();
       }
     }
-    return streamingResponse(first.done ? undefined : first.value, iterator, {
+    return streamingResponse(first.value, iterator, {
       identity,
+      provider: model.provider,
       includeUsage: body.includeUsage,
       cleanup,
       abort: () => controller.abort(),

@@ -8,6 +8,7 @@ import {
   textSteps,
 } from '@imbridge/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chunk, sse } from '../__fixtures__/openai-compatible/fixtures.ts';
 import { createOpenAICompatible } from '../openai-compatible/openai-compatible.ts';
 import { createOpenAICompatibleHandler } from './openai-compatible-handler.ts';
 
@@ -25,10 +26,7 @@ async function endpoint(scripts: Script[] | ((index: number) => Script), key = '
     modelId: 'backend',
     scripts: typeof scripts === 'function' ? (_request, index) => scripts(index) : scripts,
   });
-  const handler = createOpenAICompatibleHandler({
-    model,
-    authenticate: ({ apiKey }) => apiKey === key,
-  });
+  const handler = createOpenAICompatibleHandler({ model, apiKey: key, logger: false });
   const server = createServer(toNodeListener(handler));
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -127,6 +125,43 @@ describe('createOpenAICompatible ↔ createOpenAICompatibleHandler (loopback rou
       kind: 'rate-limit',
       statusCode: 429,
     });
+  });
+
+  it('passes a truncated upstream stream on as an error after its text, never as a finish', async () => {
+    // An upstream OpenAI-compatible server whose body ends with no finish_reason and no [DONE].
+    const upstream = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(
+        sse(chunk({ role: 'assistant', content: 'Once' }), chunk({ content: ' upon a' })),
+      );
+    });
+    servers.push(upstream);
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+    const handler = createOpenAICompatibleHandler({
+      model: createOpenAICompatible({ baseUrl: upstreamUrl, model: 'upstream', retry: false }),
+      apiKey: 'endpoint-key',
+      logger: false,
+    });
+    const server = createServer(toNodeListener(handler));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = createOpenAICompatible({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+      apiKey: 'endpoint-key',
+      model: 'upstream',
+      retry: false,
+    });
+    const { events, thrown } = await collect(
+      client.stream({ messages: [{ role: 'user', content: 'Tell me a story' }] }),
+    );
+    expect(thrown).toBeUndefined();
+    const text = events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
+    expect(text).toBe('Once upon a');
+    expect(events.some((event) => event.type === 'finish')).toBe(false);
+    expect(events.at(-1)?.type).toBe('error');
+    const last = events.at(-1);
+    expect(last?.type === 'error' && APICallError.isInstance(last.error)).toBe(true);
   });
 
   it('aborting the client aborts the backend model through the endpoint', async () => {

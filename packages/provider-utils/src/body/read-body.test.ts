@@ -330,7 +330,7 @@ describe('parseJsonText', () => {
 
   it('returns ok: false instead of throwing for anything else', () => {
     for (const text of ['', '{', 'undefined', "{'a':1}", '<html>502 Bad Gateway</html>']) {
-      expect(parseJsonText(text)).toEqual({ ok: false });
+      expect(parseJsonText(text)).toEqual({ ok: false, reason: 'invalid-json' });
     }
   });
 });

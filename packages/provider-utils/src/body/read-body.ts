@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_JSON_DEPTH, jsonNestingDepth } from './json-depth.ts';
+
 /** Why a body could not be read. */
 export type BodyReadFailure = 'too-large' | 'timeout' | 'aborted' | 'broken' | 'not-utf8';
 
@@ -116,12 +118,35 @@ export async function readBodyText(
   }
 }
 
-/** Parses JSON text without throwing: `{ ok: false }` for anything that is not JSON. */
-export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false } {
+/**
+ * Parses JSON text without throwing: `{ ok: false, reason: 'invalid-json' }` for anything that is
+ * not JSON, and `{ ok: false, reason: 'too-deep' }` for text that nests arrays and objects deeper
+ * than `options.maxDepth`. The depth is checked first, by a flat scan of the characters that
+ * cannot overflow the stack (brackets inside strings do not count), so a body nested 50,000 levels
+ * deep is refused before anything is built from it — values that deep overflow the stack of
+ * recursive code later on (a deep copy, a schema, a logger).
+ *
+ * `maxDepth` defaults to 64: webhook bodies (Tencent Cloud Chat callbacks nest about 5 levels),
+ * OpenAI-style request bodies (about 6 with content parts) and vendor answers stay far below it.
+ * `Number.POSITIVE_INFINITY` turns the check off. `0` for a scalar, `1` for `[]` or `{"a":1}`,
+ * `2` for `[[1]]`.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseJsonText(text); // at most 64 levels
+ * if (!parsed.ok) return new Response(parsed.reason, { status: 400 }); // 'invalid-json' | 'too-deep'
+ * ```
+ */
+export function parseJsonText(
+  text: string,
+  options: { maxDepth?: number | undefined } = {},
+): { ok: true; value: unknown } | { ok: false; reason: 'invalid-json' | 'too-deep' } {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (jsonNestingDepth(text, maxDepth) > maxDepth) return { ok: false, reason: 'too-deep' };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false };
+    return { ok: false, reason: 'invalid-json' };
   }
 }
 

@@ -485,6 +485,32 @@ describe('parseTencentWebhook', () => {
       expect(ValidationError.isInstance(error) && error.code).toBe('invalid-encoding');
     });
 
+    it('rejects a signed body nested 50,000 levels deep as json-too-deep (a 400, not a crash)', async () => {
+      const deep = `${'['.repeat(50_000)}0${']'.repeat(50_000)}`;
+      const rawBody = `${JSON.stringify(botC2CTextMessage).slice(0, -1)},"Extra":${deep}}`;
+      const error = await parseError(
+        webhookRequest({ body: botC2CTextMessage, rawBody, query: signedQuery }),
+        signedOptions,
+      );
+      expect(ValidationError.isInstance(error) && error.code).toBe('json-too-deep');
+      expect(webhookRejection(error).status).toBe(400);
+    });
+
+    it('accepts 64 levels of nesting and refuses 65', async () => {
+      const withDepth = (levels: number): string =>
+        `${JSON.stringify(botC2CTextMessage).slice(0, -1)},"Extra":${'['.repeat(levels - 1)}0${']'.repeat(levels - 1)}}`;
+      const webhook = await parseTencentWebhook(
+        webhookRequest({ body: botC2CTextMessage, rawBody: withDepth(64) }),
+        unsigned,
+      );
+      expect(webhook.command).toBe('bot.c2c-message');
+      const error = await parseError(
+        webhookRequest({ body: botC2CTextMessage, rawBody: withDepth(65) }),
+        unsigned,
+      );
+      expect(ValidationError.isInstance(error) && error.code).toBe('json-too-deep');
+    });
+
     it('rejects a JSON array body', async () => {
       const error = await parseError(webhookRequest({ body: [botC2CTextMessage] }), unsigned);
       expect(ValidationError.isInstance(error) && error.code).toBe('invalid-payload');

@@ -20,6 +20,14 @@ import { webhookEnvelopeSchema } from './wire-schemas.ts';
 /** Default cap on the webhook body size: 1 MiB. */
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * The deepest nesting of arrays and objects accepted in a webhook body. Tencent's callbacks nest
+ * about 5 deep; a deeper body is refused (400, `json-too-deep`) before it is parsed, so a signed
+ * body nested thousands of levels deep can neither crash the server nor be stored and overflow
+ * the stack of whatever copies it later.
+ */
+const WEBHOOK_MAX_JSON_DEPTH = 64;
+
 /** Options of {@link parseTencentWebhook}. */
 export interface ParseTencentWebhookOptions {
   /** Your SDKAppID; callbacks for any other app are rejected. */
@@ -111,15 +119,16 @@ async function verifySignature(
  *
  * Checks run in this order, and nothing is read from the body before the request is known to
  * come from Tencent for this app: `SdkAppid` query parameter; `Sign`/`RequestTime` (unless
- * `verifySignatures: false`); body size (streamed with a byte counter); UTF-8 and JSON; then the
- * schema of the `CallbackCommand` (body field, else query parameter). Commands without a typed
- * result come back as `{ command: 'unknown' }`; acknowledge them with
- * {@link webhookAcknowledgement}.
+ * `verifySignatures: false`); body size (streamed with a byte counter); UTF-8; nesting depth (at
+ * most 64 levels of arrays and objects, checked without recursion) and JSON; then the schema of
+ * the `CallbackCommand` (body field, else query parameter). Commands without a typed result come
+ * back as `{ command: 'unknown' }`; acknowledge them with {@link webhookAcknowledgement}.
  *
  * @throws {SignatureVerificationError} `reason` `'app-mismatch'` (absent or other `SdkAppid`),
  * `'missing'`, `'malformed'`, `'expired'` or `'mismatch'`.
  * @throws {ValidationError} `code` `'body-too-large'`, `'body-unreadable'`, `'invalid-encoding'`,
- * `'invalid-json'`, `'invalid-payload'` (with `issues`) or `'missing-command'`; `code`
+ * `'invalid-json'`, `'json-too-deep'` (arrays and objects nested more than 64 levels deep),
+ * `'invalid-payload'` (with `issues`) or `'missing-command'`; `code`
  * `'invalid-option'` when `sdkAppId` is not a positive integer, or `callbackToken` is missing
  * (without `verifySignatures: false`) or resolves to an empty string.
  * @example
@@ -171,9 +180,14 @@ export async function parseTencentWebhook(
     const [code, message] = READ_FAILURES[read.reason];
     throw new ValidationError({ code, message });
   }
-  const parsed = parseJsonText(read.text);
+  const parsed = parseJsonText(read.text, { maxDepth: WEBHOOK_MAX_JSON_DEPTH });
   if (!parsed.ok) {
-    throw new ValidationError({ code: 'invalid-json', message: 'The webhook body is not JSON' });
+    throw parsed.reason === 'too-deep'
+      ? new ValidationError({
+          code: 'json-too-deep',
+          message: `The webhook body nests arrays and objects more than ${WEBHOOK_MAX_JSON_DEPTH} levels deep`,
+        })
+      : new ValidationError({ code: 'invalid-json', message: 'The webhook body is not JSON' });
   }
   const json = parsed.value;
   const envelope = webhookEnvelopeSchema.safeParse(json);

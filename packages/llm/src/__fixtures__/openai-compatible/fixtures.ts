@@ -74,7 +74,8 @@ export const FIXTURES = {
     description: 'GLM: the body ends mid-event, without finish_reason or [DONE]',
     text: 'Once upon a',
     reasoning: '',
-    end: { type: 'finish', reason: 'other' },
+    // Not a short answer: the text streamed stays, then a retryable error (not retried: text went out).
+    end: { type: 'error', kind: 'network', retryable: true },
   },
   malformed: {
     file: 'malformed.chunks.txt',
