@@ -31,6 +31,8 @@ export interface CallState {
   readonly bodyText: string | undefined;
   readonly timeoutMs: number;
   readonly retry: ResolvedRetryOptions;
+  /** When the call started (`Date.now()`): the deadline `retry.maxElapsedMs` counts from it. */
+  readonly startedAtMs: number;
   /** Retries spent from `retry.maxRetries` (a credential renewal is not counted). */
   retriesUsed: number;
   renewed: boolean;
@@ -140,14 +142,20 @@ export async function prepareHook(
 
 /**
  * Decides whether a failed attempt is retried: aborts never; decided errors (thrown by the
- * hooks) never; retryable failures while the budget lasts. Sets the delay and moves to the next
- * host on network errors, timeouts and 5xx.
+ * hooks) never; retryable failures while the budget lasts — `maxRetries`, and the deadline
+ * `maxElapsedMs` when set (no retry starts after it). Sets the delay and moves to the next host
+ * on network errors, timeouts and 5xx.
  */
 function planRetry(hooks: HookContext, state: CallState, error: IMBridgeError): boolean {
   if (state.call.signal?.aborted) return false;
   if (!APICallError.isInstance(error) || !error.retryable) return false;
   if (state.retriesUsed >= state.retry.maxRetries) return false;
-  const delayMs = backoffDelayMs(state.retriesUsed, state.retry, error.retryAfterMs);
+  const delayMs = backoffDelayMs(
+    state.retriesUsed,
+    state.retry,
+    error.retryAfterMs,
+    Date.now() - state.startedAtMs,
+  );
   if (delayMs === undefined) return false;
   state.retriesUsed += 1;
   state.nextDelayMs = delayMs;

@@ -70,7 +70,8 @@ function requestHeaders(
  *   `afterResponse`, retrying body-level failures with `ky.retry()`;
  * - is the only retry loop of the call: transient failures are retried with exponential back-off
  *   and jitter, honouring `Retry-After` up to `maxDelayMs`, and moving to the next base URL (sticky)
- *   on network errors, timeouts and 5xx;
+ *   on network errors, timeouts and 5xx — at most `maxRetries` times, and, with a deadline
+ *   (`retry.maxElapsedMs`), only while it has not passed (the last retry is made at it);
  * - rebuilds every failure as one typed error without `cause` (ky's errors hold the signed URL),
  *   with vendor text redacted.
  *
@@ -159,6 +160,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       bodyText: undefined,
       timeoutMs: call.timeoutMs ?? options.timeoutMs,
       retry,
+      startedAtMs: Date.now(),
       retriesUsed: 0,
       renewed: false,
       renewNext: false,

@@ -44,7 +44,22 @@ describe('resolveRetryOptions', () => {
     expect(resolveRetryOptions({}, DEFAULTS, OWNER)).toEqual(DEFAULTS);
   });
 
+  it('takes a deadline (maxElapsedMs) from the option or the defaults, and none when neither has one', () => {
+    expect(resolveRetryOptions({ maxElapsedMs: 30_000 }, DEFAULTS, OWNER)).toEqual({
+      ...DEFAULTS,
+      maxElapsedMs: 30_000,
+    });
+    const withDeadline = { ...DEFAULTS, maxElapsedMs: 10_000 };
+    expect(resolveRetryOptions({ maxRetries: 9 }, withDeadline, OWNER)).toEqual({
+      ...withDeadline,
+      maxRetries: 9,
+    });
+    expect('maxElapsedMs' in resolveRetryOptions({ maxRetries: 9 }, DEFAULTS, OWNER)).toBe(false);
+  });
+
   it.each([
+    ['maxElapsedMs', -1, '-1'],
+    ['maxElapsedMs', 2.5, '2.5'],
     ['maxRetries', -1, '-1'],
     ['maxRetries', 1.5, '1.5'],
     ['initialDelayMs', Number.NaN, 'NaN'],
@@ -125,6 +140,61 @@ describe('backoffDelayMs', () => {
     expect(backoffDelayMs(0, NO_RETRIES, 1)).toBeUndefined();
   });
 
+  it('shortens a back-off that would end past the deadline to end at it, and refuses once it has passed', () => {
+    const deadline: ResolvedRetryOptions = {
+      maxRetries: 20,
+      initialDelayMs: 500,
+      maxDelayMs: 4_000,
+      maxElapsedMs: 30_000,
+    };
+    fixRandom(0.5);
+    expect(backoffDelayMs(3, deadline, undefined, 10_000)).toBe(4_000);
+    expect(backoffDelayMs(3, deadline, undefined, 29_000)).toBe(1_000);
+    expect(backoffDelayMs(3, deadline, undefined, 30_000)).toBeUndefined();
+    expect(backoffDelayMs(3, deadline, undefined, 45_000)).toBeUndefined();
+    // Without the time elapsed (or without a deadline) nothing changes.
+    expect(backoffDelayMs(3, deadline)).toBe(4_000);
+    expect(backoffDelayMs(3, { ...deadline, maxElapsedMs: undefined }, undefined, 45_000)).toBe(
+      4_000,
+    );
+  });
+
+  it('does not wait out a Retry-After that ends past the deadline (the vendor asked for it)', () => {
+    const deadline: ResolvedRetryOptions = {
+      maxRetries: 20,
+      initialDelayMs: 500,
+      maxDelayMs: 4_000,
+      maxElapsedMs: 30_000,
+    };
+    expect(backoffDelayMs(0, deadline, 2_000, 27_000)).toBe(2_000);
+    expect(backoffDelayMs(0, deadline, 2_000, 28_500)).toBeUndefined();
+  });
+
+  it('property: under a deadline, no schedule of back-offs ends past it', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          maxRetries: fc.integer({ min: 0, max: 40 }),
+          initialDelayMs: fc.integer({ min: 0, max: 5_000 }),
+          maxDelayMs: fc.integer({ min: 0, max: 60_000 }),
+          maxElapsedMs: fc.integer({ min: 0, max: 60_000 }),
+        }),
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 40, maxLength: 40 }),
+        (retry, attemptDurationsMs) => {
+          let elapsedMs = attemptDurationsMs[0] ?? 0;
+          for (let index = 0; index < retry.maxRetries; index += 1) {
+            const delayMs = backoffDelayMs(index, retry, undefined, elapsedMs);
+            if (delayMs === undefined) break;
+            elapsedMs += delayMs;
+            expect(elapsedMs).toBeLessThanOrEqual(retry.maxElapsedMs);
+            elapsedMs += attemptDurationsMs[index + 1] ?? 0;
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('falls back to the computed back-off for a Retry-After of 0 (or below)', () => {
     fixRandom(0.5);
     expect(backoffDelayMs(1, retry, 0)).toBe(200);
@@ -147,6 +217,13 @@ describe('maxTotalBackoffMs', () => {
     expect(maxTotalBackoffMs({ maxRetries: 3, initialDelayMs: 1_000, maxDelayMs: 2_000 })).toBe(
       5_200,
     );
+  });
+
+  it('never exceeds the deadline', () => {
+    const retry = { maxRetries: 20, initialDelayMs: 500, maxDelayMs: 4_000 };
+    // 600 + 1 200 + 2 400 + 17 × 4 000
+    expect(maxTotalBackoffMs(retry)).toBe(72_200);
+    expect(maxTotalBackoffMs({ ...retry, maxElapsedMs: 30_000 })).toBe(30_000);
   });
 
   it('is 0 without retries', () => {

@@ -90,6 +90,22 @@ describe('Tencent Chat bot end to end (real HTTP, local Tencent Chat)', () => {
     expect(robotMessages(chat)).toHaveLength(1);
   });
 
+  it('shows one finished reply when Tencent stored the first send but the connection reset before its answer', async () => {
+    const { chat, bot } = await start({
+      scripts: [{ steps: textSteps('One bubble, finished, whatever the network did.') }],
+    });
+    chat.failNext('openim/sendmsg', 0, 1, { after: 'store', reset: true });
+    await chat.userSends({ from: 'alice', to: ROBOT, text: 'Hi' });
+    await bot.idle();
+    const replies = robotMessages(chat);
+    expect(replies).toHaveLength(1);
+    expect(shown(replies[0]?.elements ?? [])).toEqual({
+      kind: 'stream',
+      text: 'One bubble, finished, whatever the network did.',
+      finished: true,
+    });
+  });
+
   it('stops the reply when the user sends a src 22 interrupt naming it: finished, model aborted', async () => {
     const { chat, bot, model } = await start({
       scripts: [

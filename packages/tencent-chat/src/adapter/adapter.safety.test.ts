@@ -1,4 +1,4 @@
-import { ValidationError } from '@imbridge/core';
+import { AbortedError, APICallError, ValidationError } from '@imbridge/core';
 import { memoryLogger, textSteps } from '@imbridge/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalTencentChat } from '../testing/local-tencent-chat.ts';
@@ -15,9 +15,19 @@ import {
   TOKEN,
   waitFor,
 } from './__fixtures__/harness.ts';
+import {
+  DIRECT,
+  GROUP,
+  shownText,
+  startAdapter,
+  stopAdapters,
+  updateApi,
+} from './__fixtures__/local-adapter.ts';
 import { createTencentChatAdapter } from './adapter.ts';
+import { DEFAULT_FINAL_UPDATE_RETRY } from './options.ts';
 
 afterEach(stopRunning);
+afterEach(stopAdapters);
 
 const base = { sdkAppId: SDK_APP_ID, secretKey: SECRET, adminUserId: 'administrator' };
 const FAST_FINAL = { maxRetries: 6, initialDelayMs: 20, maxDelayMs: 80 };
@@ -197,5 +207,147 @@ describe('stream-elem: a model pause longer than the stream gap', () => {
     const messages = robotMessages(chat);
     expect(messages).toHaveLength(1);
     expect(messages[0]?.stream?.ended).toBe(true);
+  });
+});
+
+/**
+ * The most requests a retry budget with a deadline allows: back-offs are at least 0.8 × their
+ * un-jittered value, and none starts after the deadline.
+ */
+function maxRequestsWithin(retry: {
+  maxRetries: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxElapsedMs: number;
+}): number {
+  let waitedMs = 0;
+  let retries = 0;
+  while (retries < retry.maxRetries && waitedMs < retry.maxElapsedMs) {
+    waitedMs += Math.min(retry.maxDelayMs, Math.round(retry.initialDelayMs * 2 ** retries * 0.8));
+    retries += 1;
+  }
+  return 1 + retries;
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('final update: retried until its deadline, so a vendor outage does not leave the reply "generating"', () => {
+  // The default budget scaled down 25×: 500 ms → 20 ms, 4 s → 160 ms, 30 s → 1.2 s (maxRetries
+  // left at its default). Outages below are scaled the same way.
+  const SCALED_FINAL = { initialDelayMs: 20, maxDelayMs: 160, maxElapsedMs: 1_200 };
+  const scaledMs = (seconds: number): number => (seconds * 1000) / 25;
+  const scaledMaxRequests = maxRequestsWithin({ ...DEFAULT_FINAL_UPDATE_RETRY, ...SCALED_FINAL });
+
+  it('by default retries for 30 s (500 ms doubling to 4 s): at most 11 requests', () => {
+    expect(DEFAULT_FINAL_UPDATE_RETRY).toEqual({
+      maxRetries: 20,
+      initialDelayMs: 500,
+      maxDelayMs: 4_000,
+      maxElapsedMs: 30_000,
+    });
+    expect(maxRequestsWithin({ ...DEFAULT_FINAL_UPDATE_RETRY, maxElapsedMs: 30_000 })).toBe(11);
+    expect(scaledMaxRequests).toBe(11);
+  });
+
+  it.each([3, 10, 25])(
+    'finishes the reply through a %i s burst of 502s on the final modify: one message, finished',
+    async (seconds) => {
+      const local = await startAdapter({ finalUpdateRetry: SCALED_FINAL });
+      const sink = await local.adapter.openReply(DIRECT);
+      await sink.update('The answer');
+      local.chat.failNext('openim/modify_c2c_msg', 502, undefined, {
+        httpStatus: 502,
+        forMs: scaledMs(seconds),
+      });
+      await sink.finish('The answer is 42.', { reason: 'complete' });
+      const [reply, ...rest] = local.robotMessages(DIRECT);
+      expect(rest).toHaveLength(0);
+      expect(shownText(reply?.elements ?? [])).toEqual({
+        text: 'The answer is 42.',
+        finished: true,
+        kind: 'stream',
+      });
+      const modifies = local.callsTo('openim/modify_c2c_msg');
+      expect(modifies).toBeGreaterThan(1);
+      expect(modifies).toBeLessThanOrEqual(scaledMaxRequests);
+    },
+  );
+
+  it.each([
+    ['stream-elem', DIRECT],
+    ['text-modify', GROUP],
+  ] as const)('%s: finishes through a 10 s outage too', async (streamMode, target) => {
+    const local = await startAdapter({ streamMode, finalUpdateRetry: SCALED_FINAL });
+    const sink = await local.adapter.openReply(target);
+    await sink.update('Part');
+    const api = updateApi(target, streamMode);
+    local.chat.failNext(api, 502, undefined, { httpStatus: 502, forMs: scaledMs(10) });
+    await sink.finish('Part and whole', { reason: 'complete' });
+    const [reply, ...rest] = local.robotMessages(target);
+    expect(rest).toHaveLength(0);
+    expect(shownText(reply?.elements ?? [])).toMatchObject({
+      text: 'Part and whole',
+      finished: true,
+    });
+    expect(local.callsTo(api)).toBeLessThanOrEqual(1 + scaledMaxRequests);
+  });
+
+  it('reports a failure that outlasts the deadline with the APICallError, after the deadline and not much later', async () => {
+    const local = await startAdapter({ finalUpdateRetry: SCALED_FINAL });
+    const sink = await local.adapter.openReply(DIRECT);
+    await sink.update('Never');
+    local.chat.failNext('openim/modify_c2c_msg', 502, 1_000, { httpStatus: 502 });
+    const started = Date.now();
+    const error = await failure(sink.finish('Never finished', { reason: 'complete' }));
+    const elapsedMs = Date.now() - started;
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ kind: 'server', statusCode: 502 });
+    expect(elapsedMs).toBeGreaterThanOrEqual(SCALED_FINAL.maxElapsedMs);
+    expect(elapsedMs).toBeLessThan(SCALED_FINAL.maxElapsedMs + 300);
+    const modifies = local.callsTo('openim/modify_c2c_msg');
+    expect(modifies).toBeGreaterThanOrEqual(8);
+    expect(modifies).toBeLessThanOrEqual(scaledMaxRequests);
+  });
+
+  it('stops retrying promptly when the finish signal fires', async () => {
+    const local = await startAdapter({ finalUpdateRetry: SCALED_FINAL });
+    const sink = await local.adapter.openReply(DIRECT);
+    await sink.update('Stop');
+    local.chat.failNext('openim/modify_c2c_msg', 502, 1_000, { httpStatus: 502 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const started = Date.now();
+    const error = await failure(
+      sink.finish('Stopped', { reason: 'complete', signal: controller.signal }),
+    );
+    expect(AbortedError.isInstance(error)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(400);
+    const modifies = local.callsTo('openim/modify_c2c_msg');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(local.callsTo('openim/modify_c2c_msg')).toBe(modifies);
+  });
+
+  it('delivers the error message (src: 23) through a 10 s outage, and stops when its signal fires', async () => {
+    const local = await startAdapter({ finalUpdateRetry: SCALED_FINAL });
+    local.chat.failNext('openim/sendmsg', 502, undefined, { httpStatus: 502, forMs: scaledMs(10) });
+    await local.adapter.postError(DIRECT, 'Sorry.');
+    const [error, ...rest] = local.robotMessages(DIRECT);
+    expect(rest).toHaveLength(0);
+    expect(shownText(error?.elements ?? [])).toMatchObject({ kind: 'error', text: 'Sorry.' });
+
+    local.chat.failNext('openim/sendmsg', 502, 1_000, { httpStatus: 502 });
+    const started = Date.now();
+    const aborted = await failure(
+      local.adapter.postError(DIRECT, 'Sorry again.', { signal: AbortSignal.timeout(150) }),
+    );
+    expect(AbortedError.isInstance(aborted)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(400);
   });
 });

@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from '@imbridge/core';
 import { createTencentChatClient } from '../client/client.ts';
+import { newMessageKeys } from '../client/message-keys.ts';
 import type { TencentChatClient } from '../client/types.ts';
 import { parseTencentWebhook } from '../webhooks/parse.ts';
 import { webhookAcknowledgement, webhookRejection } from '../webhooks/responses.ts';
@@ -24,12 +25,8 @@ import {
   type TencentStreamMode,
 } from './options.ts';
 import { createOutbound } from './outbound.ts';
-import {
-  chatbotErrorElements,
-  customMessageSink,
-  streamElemSink,
-  textModifySink,
-} from './sinks.ts';
+import { chatbotErrorElements, customMessageSink, finalCall, textModifySink } from './sinks.ts';
+import { streamElemSink } from './stream-elem-sink.ts';
 
 /** The Tencent Cloud Chat {@link ChatAdapter}, with its REST client exposed. */
 export interface TencentChatAdapter extends ChatAdapter {
@@ -140,10 +137,11 @@ export function createTencentChatAdapter(options: TencentChatAdapterOptions): Te
       message: string,
       postOptions?: PostOptions,
     ): Promise<void> {
-      // The user is waiting on this one: it gets the final-call retry budget.
-      const call = { signal: postOptions?.signal, retry: settings.finalUpdateRetry };
+      // The user is waiting on this one: it gets the final update's budget and deadline.
+      const call = finalCall(sinks, postOptions?.signal);
       if (streamMode === 'custom-message') {
-        await outbound.send(target, chatbotErrorElements(message), call);
+        const error = { elements: chatbotErrorElements(message), keys: newMessageKeys() };
+        await outbound.send(target, error, call);
         return;
       }
       await outbound.postText(target, message, call);

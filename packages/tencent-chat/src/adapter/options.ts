@@ -51,11 +51,16 @@ export interface TencentChatAdapterOptions extends TencentChatClientOptions {
    */
   streamIdleLimitMs?: number | undefined;
   /**
-   * Retries of the call that finishes a reply (and of the error message). A reply left
-   * unfinished stays "generating" on the user's screen, so it gets more than the client's
-   * `retry`: about 25 s of back-off in all by default, abortable. Intermediate updates are never
-   * retried (the next update carries newer text).
-   * @default { maxRetries: 6, initialDelayMs: 500, maxDelayMs: 8_000 }
+   * Retries of the calls that finish a reply (and of the error message). A reply left
+   * unfinished stays "generating" on the user's screen, so it gets far more than the client's
+   * `retry`: it is retried until a deadline, `maxElapsedMs` from the start of the final update
+   * (30 s by default; its follow-up messages share it), 500 ms doubling to 4 s apart — at most
+   * 11 requests in those 30 s — and only then is the failure reported. A vendor outage of a few
+   * seconds (a burst of 502s, a restarting gateway) no longer outlasts it. The `signal` of
+   * `finish` / `postError` stops the retries at once. Every retried send repeats the same
+   * dedupe keys and body, so a retry after a lost answer never shows a second message.
+   * Intermediate updates are never retried (the next update carries newer text).
+   * @default { maxRetries: 20, initialDelayMs: 500, maxDelayMs: 4_000, maxElapsedMs: 30_000 }
    */
   finalUpdateRetry?: RetryOptions | undefined;
   /** Use an existing client (shares its UserSig cache and rate limits). */
@@ -81,11 +86,16 @@ export interface TencentAdapterSettings {
   finalUpdateRetry: ResolvedRetryOptions;
 }
 
-/** The final update's retries unless told otherwise. */
+/**
+ * The final update's retries unless told otherwise: retried until 30 s have passed since the
+ * final update started (the deadline ends it; `maxRetries` is only a cap for short delays), 500 ms
+ * doubling to 4 s apart: at most 11 requests.
+ */
 export const DEFAULT_FINAL_UPDATE_RETRY: ResolvedRetryOptions = {
-  maxRetries: 6,
+  maxRetries: 20,
   initialDelayMs: 500,
-  maxDelayMs: 8_000,
+  maxDelayMs: 4_000,
+  maxElapsedMs: 30_000,
 };
 
 const OWNER = 'createTencentChatAdapter';

@@ -85,6 +85,7 @@ describe('createTencentChatClient', () => {
         SyncOtherMachine: 2,
         From_Account: '@RBT#bot',
         To_Account: 'alice',
+        MsgSeq: expect.any(Number),
         MsgRandom: 42,
         MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }],
       });
@@ -430,6 +431,7 @@ describe('createTencentChatClient', () => {
         SyncOtherMachine: 2,
         From_Account: '@RBT#b',
         To_Account: 'alice',
+        MsgSeq: expect.any(Number),
         MsgRandom: 9,
         MsgBody: [
           {

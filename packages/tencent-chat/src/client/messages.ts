@@ -2,6 +2,7 @@ import { ValidationError } from '@imbridge/core';
 import { z } from 'zod';
 import { randomUint32 } from '../internal/random.ts';
 import { toWireMessageBody } from '../messages/elements.ts';
+import { replySequence } from './message-keys.ts';
 import type { TencentChatTransport } from './transport.ts';
 import type { TencentChatClient } from './types.ts';
 import { callOptions, forbidList, parseResponse, sendC2CSchema, sendGroupSchema } from './wire.ts';
@@ -33,8 +34,10 @@ function requireChange(
 }
 
 /**
- * Builds the message methods on a transport. `MsgRandom`/`Random` is chosen once per call,
- * before the transport, so a retried send carries the same dedupe key.
+ * Builds the message methods on a transport. The dedupe keys (`MsgSeq` and `MsgRandom` of a C2C
+ * message, `Random` of a group message) are the caller's, or chosen once per call before the
+ * transport, so every retried attempt carries the same keys and the same body and Tencent drops
+ * the copies of an attempt it stored but could not answer.
  */
 export function messageMethods(transport: TencentChatTransport): MessageMethods {
   return {
@@ -51,7 +54,7 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
           From_Account: input.fromUserId,
           To_Account: input.toUserId,
           MsgLifeTime: input.lifetimeSeconds,
-          MsgSeq: input.sequence,
+          MsgSeq: input.sequence ?? replySequence(),
           MsgRandom: input.random ?? randomUint32(),
           MsgBody: toWireMessageBody(input.elements),
           CloudCustomData: input.cloudCustomData,

@@ -4,6 +4,7 @@ import {
   toWireMessageBody,
   type WireMessageElement,
 } from '../messages/elements.ts';
+import { replySequence } from './message-keys.ts';
 import type { TencentChatTransport } from './transport.ts';
 import type { TencentChatClient } from './types.ts';
 import { callOptions, parseResponse, streamSchema } from './wire.ts';
@@ -30,7 +31,11 @@ function streamBody(input: {
   ]);
 }
 
-/** Builds the native stream methods on a transport. */
+/**
+ * Builds the native stream methods on a transport. Like a send, the first call of a stream
+ * carries dedupe keys chosen once per call (or the caller's), so a retried attempt is dropped as
+ * a copy; a retried continuation repeats its chunks with the same `Index`.
+ */
 export function streamMethods(transport: TencentChatTransport): StreamMethods {
   return {
     async sendC2CStreamMessage(input) {
@@ -41,6 +46,7 @@ export function streamMethods(transport: TencentChatTransport): StreamMethods {
           SyncOtherMachine: 2,
           From_Account: input.fromUserId,
           To_Account: input.toUserId,
+          MsgSeq: input.sequence ?? replySequence(),
           MsgRandom: input.random ?? randomUint32(),
           MsgBody: streamBody(input),
           CloudCustomData: input.cloudCustomData,

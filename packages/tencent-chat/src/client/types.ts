@@ -98,9 +98,16 @@ export interface SendC2CMessageOptions extends CallOptions {
   syncToSender?: boolean | undefined;
   /** Offline storage time in seconds (0 = online only; max 7 days). */
   lifetimeSeconds?: number | undefined;
-  /** Message sequence (caller-chosen). */
+  /**
+   * `MsgSeq`: part of Tencent's dedupe key (sender + `MsgSeq` + `MsgRandom` + content, 120 s)
+   * and of the history order within one second. Pass the same value (with the same `random`
+   * and elements) to re-send a message whose answer was lost.
+   * @default 4_294_966_296 plus the milliseconds within the current second (the top 1000 of
+   * the uint32 range, above what clients use), chosen once per call: the message sorts after the
+   * user's messages of the same second, and the bot's own in the order they were sent
+   */
   sequence?: number | undefined;
-  /** Random used for dedupe; generated when absent. */
+  /** `MsgRandom`, part of the dedupe key. @default a random uint32, chosen once per call */
   random?: number | undefined;
   /** Data stored with the message and delivered to the peer. */
   cloudCustomData?: string | undefined;
@@ -130,7 +137,11 @@ export interface SendGroupMessageOptions extends CallOptions {
   fromUserId?: string | undefined;
   /** Message elements. */
   elements: MessageElement[];
-  /** Random used for dedupe; generated when absent. */
+  /**
+   * `Random`: Tencent drops a message with the same `Random` and content within 5 minutes. Pass
+   * the same value (with the same elements) to re-send a message whose answer was lost.
+   * @default a random uint32, chosen once per call
+   */
   random?: number | undefined;
   /** Deliver to online members only. */
   onlineOnly?: boolean | undefined;
@@ -222,7 +233,13 @@ export interface SendC2CStreamMessageOptions extends CallOptions {
   chunks: StreamChunk[];
   /** Stream id from the first call; absent on the first call. */
   streamMessageId?: string | undefined;
-  /** Random; generated when absent. */
+  /**
+   * `MsgSeq` of the first call (dedupe key and history order, as for
+   * {@link SendC2CMessageOptions.sequence}).
+   * @default 4_294_966_296 plus the milliseconds within the current second, chosen once per call
+   */
+  sequence?: number | undefined;
+  /** `MsgRandom` of the first call (dedupe key). @default a random uint32, chosen once per call */
   random?: number | undefined;
   /** Cloud custom data. */
   cloudCustomData?: string | undefined;
@@ -240,7 +257,7 @@ export interface SendGroupStreamMessageOptions extends CallOptions {
   chunks: StreamChunk[];
   /** Stream id from the first call; absent on the first call. */
   streamMessageId?: string | undefined;
-  /** Random; generated when absent. */
+  /** `MsgRandom` of the first call (dedupe key). @default a random uint32, chosen once per call */
   random?: number | undefined;
 }
 

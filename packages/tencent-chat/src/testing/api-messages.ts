@@ -12,6 +12,12 @@ import {
   requireReceiver,
   resolveSender,
 } from './api-common.ts';
+import {
+  C2C_DEDUPE_WINDOW_MS,
+  createDedupeWindow,
+  type DedupeWindow,
+  GROUP_DEDUPE_WINDOW_MS,
+} from './dedupe-window.ts';
 import { LOCAL_TENCENT_CHAT_ERROR_CODES as CODES, fail } from './error-codes.ts';
 import {
   type LocalChatState,
@@ -22,31 +28,6 @@ import {
   storeMessage,
 } from './store.ts';
 import { checkSize, type JsonObject, parseMessageBody, readUint32 } from './wire.ts';
-
-const C2C_DEDUPE_WINDOW_MS = 120_000;
-const GROUP_DEDUPE_WINDOW_MS = 300_000;
-
-/** Messages sent within a window, by dedupe key. */
-interface DedupeWindow {
-  /** The message stored under `key` within the window before `atMs`. */
-  find(key: string, atMs: number): StoredMessage | undefined;
-  remember(key: string, message: StoredMessage, atMs: number): void;
-}
-
-function createDedupeWindow(windowMs: number): DedupeWindow {
-  const entries = new Map<string, { message: StoredMessage; atMs: number }>();
-  return {
-    find: (key, atMs) => {
-      for (const [entryKey, entry] of entries) {
-        if (atMs - entry.atMs > windowMs) entries.delete(entryKey);
-      }
-      return entries.get(key)?.message;
-    },
-    remember: (key, message, atMs) => {
-      entries.set(key, { message, atMs });
-    },
-  };
-}
 
 /** Handlers of `openim/sendmsg` and `group_open_http_svc/send_group_msg`. */
 export function messageHandlers(state: LocalChatState): RestHandlers {

@@ -5,6 +5,18 @@
  * with an `IsLast` chunk, or on its own when no chunk comes for `streamIdleLimitMs`; it allows at
  * most 5 continuations per second and `maxStreamMessageBytes` in all.
  *
+ * Repeated calls — emulator assumptions, since the vendor documents neither; both follow what
+ * Tencent documents for `sendmsg` and `send_group_msg` (a duplicate is dropped and answered like
+ * the original), which is what a client retrying a call whose answer was lost relies on:
+ * - a first call repeated with the same keys and body within the send APIs' windows (C2C: sender
+ *   + `MsgSeq` + `MsgRandom` + `MsgBody`, 120 s, only when `MsgSeq` is given; group: `Random`
+ *   (or `MsgRandom`) + `MsgBody`, 5 minutes) creates nothing and answers the same `StreamMsgID`;
+ * - a continuation whose chunks repeat ones already stored (same `Index`, `Markdown` and
+ *   `IsLast`) is answered OK and changes nothing — even when the repeated chunk was the `IsLast`
+ *   that ended the stream, or the stream has since idled out; it does not count as a
+ *   continuation (rate limit, idle timer). New chunks may follow the repeated ones in the same
+ *   call. A used `Index` with other content answers 10004, as any `Index` out of order.
+ *
  * @module
  */
 import { z } from 'zod';
@@ -17,6 +29,12 @@ import {
   requireReceiver,
   resolveSender,
 } from './api-common.ts';
+import {
+  C2C_DEDUPE_WINDOW_MS,
+  createDedupeWindow,
+  type DedupeWindow,
+  GROUP_DEDUPE_WINDOW_MS,
+} from './dedupe-window.ts';
 import { LOCAL_TENCENT_CHAT_ERROR_CODES as CODES, fail } from './error-codes.ts';
 import {
   addVersion,
@@ -58,13 +76,33 @@ interface StreamRequest {
 
 /** Handlers of `stream_msg/send_c2c_stream_msg` and `stream_msg/send_group_stream_msg`. */
 export function nativeStreamHandlers(state: LocalChatState): RestHandlers {
+  const c2cStarted = createDedupeWindow(C2C_DEDUPE_WINDOW_MS);
+  const groupStarted = createDedupeWindow(GROUP_DEDUPE_WINDOW_MS);
   return [
-    ['stream_msg/send_c2c_stream_msg', (body) => sendC2CStream(state, body)],
-    ['stream_msg/send_group_stream_msg', (body) => sendGroupStream(state, body)],
+    ['stream_msg/send_c2c_stream_msg', (body) => sendC2CStream(state, c2cStarted, body)],
+    ['stream_msg/send_group_stream_msg', (body) => sendGroupStream(state, groupStarted, body)],
   ];
 }
 
-function sendC2CStream(state: LocalChatState, body: JsonObject): JsonObject {
+/**
+ * Starts a stream unless the same first call came within the window: then answers the stream
+ * it started. `key` is `undefined` when the call cannot be recognised (C2C without `MsgSeq`).
+ */
+function startOnce(
+  state: LocalChatState,
+  started: DedupeWindow,
+  key: string | undefined,
+  start: () => StoredMessage,
+): StoredMessage {
+  const atMs = state.config.now();
+  const duplicate = key === undefined ? undefined : started.find(key, atMs);
+  if (duplicate !== undefined) return duplicate;
+  const message = start();
+  if (key !== undefined) started.remember(key, message, atMs);
+  return message;
+}
+
+function sendC2CStream(state: LocalChatState, started: DedupeWindow, body: JsonObject): JsonObject {
   const from = resolveSender(state, body, CODES.fromAccountNotFound);
   const to = requireReceiver(state, body);
   const request = parseStreamBody(body.MsgBody);
@@ -86,21 +124,30 @@ function sendC2CStream(state: LocalChatState, body: JsonObject): JsonObject {
   const random = readUint32(body, 'MsgRandom');
   if (random === undefined) fail(CODES.invalidMsgRandom, 'MsgRandom must be a uint32');
   const cloudCustomData = optionalCloudCustomData(body, CODES.invalidJson);
+  const requestedSeq = readUint32(body, 'MsgSeq');
+  const key =
+    requestedSeq === undefined
+      ? undefined
+      : JSON.stringify([from, to, requestedSeq, random, body.MsgBody]);
   const message: Omit<NewMessage, 'elements'> = {
     conversation: { type: 'c2c', userIds: sortedPair(from, to) },
     from,
     to,
-    msgSeq: readUint32(body, 'MsgSeq') ?? nextC2CSequence(state),
+    msgSeq: requestedSeq ?? nextC2CSequence(state),
     msgRandom: random,
     msgTimeSeconds: nowSeconds(state),
     onlineOnly: false,
     origin: 'rest',
     cloudCustomData,
   };
-  return answer(startStream(state, message, request));
+  return answer(startOnce(state, started, key, () => startStream(state, message, request)));
 }
 
-function sendGroupStream(state: LocalChatState, body: JsonObject): JsonObject {
+function sendGroupStream(
+  state: LocalChatState,
+  started: DedupeWindow,
+  body: JsonObject,
+): JsonObject {
   const group = requireGroup(state, body);
   const from = resolveSender(state, body, CODES.invalidParameter);
   const request = parseStreamBody(body.MsgBody);
@@ -123,22 +170,26 @@ function sendGroupStream(state: LocalChatState, body: JsonObject): JsonObject {
   const random = readUint32(body, 'MsgRandom') ?? readUint32(body, 'Random');
   if (random === undefined) fail(CODES.invalidParameter, 'MsgRandom must be a uint32');
   const cloudCustomData = optionalCloudCustomData(body, CODES.invalidParameter);
-  const message = startStream(
-    state,
-    {
-      conversation: { type: 'group', groupId: group.groupId },
-      from,
-      groupId: group.groupId,
-      msgSeq: group.lastSeq + 1,
-      msgRandom: random,
-      msgTimeSeconds: nowSeconds(state),
-      onlineOnly: false,
-      origin: 'rest',
-      cloudCustomData,
-    },
-    request,
-  );
-  group.lastSeq = message.msgSeq;
+  const key = JSON.stringify([group.groupId, random, body.MsgBody]);
+  const message = startOnce(state, started, key, () => {
+    const stored = startStream(
+      state,
+      {
+        conversation: { type: 'group', groupId: group.groupId },
+        from,
+        groupId: group.groupId,
+        msgSeq: group.lastSeq + 1,
+        msgRandom: random,
+        msgTimeSeconds: nowSeconds(state),
+        onlineOnly: false,
+        origin: 'rest',
+        cloudCustomData,
+      },
+      request,
+    );
+    group.lastSeq = stored.msgSeq;
+    return stored;
+  });
   return answer(message);
 }
 
@@ -225,9 +276,38 @@ function startStream(
 }
 
 /**
+ * The chunks of a continuation that are not yet stored. Chunks must come in increasing `Index`;
+ * those at or below the stream's last `Index` must repeat the stored chunk exactly (a retried
+ * call), else the call answers 10004.
+ */
+function newChunks(stream: NativeStreamState, chunks: StreamChunk[]): StreamChunk[] {
+  let previous = 0;
+  for (const chunk of chunks) {
+    if (chunk.index <= previous) {
+      fail(CODES.invalidParameter, `chunk Index ${chunk.index} must be greater than ${previous}`);
+    }
+    previous = chunk.index;
+    if (chunk.index > stream.lastIndex) continue;
+    const stored = stream.chunks.find((candidate) => candidate.index === chunk.index);
+    if (
+      stored === undefined ||
+      stored.markdown !== chunk.markdown ||
+      stored.isLast !== chunk.isLast
+    ) {
+      fail(
+        CODES.invalidParameter,
+        `chunk Index ${chunk.index} must be greater than ${stream.lastIndex} (or repeat the chunk sent with it)`,
+      );
+    }
+  }
+  return chunks.filter((chunk) => chunk.index > stream.lastIndex);
+}
+
+/**
  * Appends a continuation: 20022 for an unknown stream (or one of another conversation or
  * sender), 20023 once it has ended (`IsLast`, or idle over `streamIdleLimitMs`), 10023 over 5
- * continuations per second.
+ * continuations per second. Chunks already stored are skipped; a call that only repeats stored
+ * chunks is answered without changing anything, even after the stream ended.
  */
 function continueStream(
   state: LocalChatState,
@@ -240,6 +320,8 @@ function continueStream(
   if (message === undefined || stream === undefined || !belongs(message)) {
     fail(CODES.messageNotFound, `stream ${streamMessageId} does not exist`);
   }
+  const fresh = newChunks(stream, chunks);
+  if (fresh.length === 0) return message;
   const atMs = state.config.now();
   endIdleStream(state, stream, atMs);
   if (stream.ended) {
@@ -256,7 +338,7 @@ function continueStream(
       `over ${STREAM_CONTINUATIONS_PER_SECOND} continuations per second for this stream message`,
     );
   }
-  appendStreamChunks(state, stream, chunks);
+  appendStreamChunks(state, stream, fresh);
   stream.continuationTimesMs.push(atMs);
   addVersion(state, message, streamElementsOf(stream));
   return message;

@@ -1,6 +1,7 @@
 /**
  * The HTTP listener of the local Tencent Cloud Chat: `node:http` on 127.0.0.1, reading each
- * request body (up to 1 MiB) and handing it to the REST dispatcher.
+ * request body (up to 1 MiB), handing it to the REST dispatcher, and sending its answer — late,
+ * or not at all (the connection is destroyed), when an injected fault says so.
  *
  * @module
  */
@@ -32,6 +33,12 @@ export async function listenOnLoopback(
           bodyText: text,
           tooLarge,
         });
+        if (result.delayMs !== undefined && result.delayMs > 0) await sleep(result.delayMs);
+        if (result.reset === true || response.destroyed) {
+          // No answer at all: the client sees the connection close (or has given up already).
+          response.destroy();
+          return;
+        }
         response.writeHead(result.status, { 'content-type': result.contentType });
         response.end(result.text);
       } catch (error) {
@@ -64,6 +71,13 @@ export async function listenOnLoopback(
       });
     },
   };
+}
+
+/** Waits `ms` without keeping the process alive (a closed server leaves no timer behind). */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
 }
 
 function readRequestBody(request: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {

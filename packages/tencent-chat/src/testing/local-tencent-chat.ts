@@ -54,8 +54,15 @@ export type {
  * Emulator assumptions (the vendor docs are silent): an oversized body answers 80002 with
  * "msg too long"; native stream rule violations answer 10004 (bad `Index`), 20022 (unknown
  * `StreamMsgID`), 20023 (stream ended, by an `IsLast` chunk or after `streamIdleLimitMs`
- * without one) and 10023 (over 5 continuations per second); REST messages never trigger
- * webhooks; see {@link LOCAL_TENCENT_CHAT_ERROR_CODES}.
+ * without one) and 10023 (over 5 continuations per second); a repeated native stream call is
+ * treated like a `sendmsg` duplicate (a first call with the same keys and body answers the
+ * stream it started; a chunk repeated with the same `Index` and text is taken as received, even
+ * after the stream ended); REST messages never trigger webhooks; see
+ * {@link LOCAL_TENCENT_CHAT_ERROR_CODES}.
+ *
+ * Faults (`failNext`) strike before a call is processed, or after Tencent stored it
+ * (`after: 'store'`): a lost answer — reset, late or a gateway error — that a client's retry
+ * must survive without storing the message twice.
  *
  * @example
  * ```ts
@@ -102,8 +109,17 @@ export async function createLocalTencentChat(
     get requests() {
       return state.requests.map((request) => ({ ...request }));
     },
-    failNext: (api, errorCode, times = 1, faultOptions = {}) => {
-      faults.add(api, { errorCode, times, httpStatus: faultOptions.httpStatus });
+    failNext: (api, errorCode, times, faultOptions = {}) => {
+      const { forMs } = faultOptions;
+      faults.add(api, {
+        errorCode,
+        times: times ?? (forMs !== undefined ? Number.POSITIVE_INFINITY : 1),
+        httpStatus: faultOptions.httpStatus,
+        after: faultOptions.after,
+        reset: faultOptions.reset === true,
+        delayMs: faultOptions.delayMs ?? 0,
+        untilMs: forMs !== undefined ? state.config.now() + forMs : undefined,
+      });
     },
     setCallbackUrl: (url) => {
       state.callbackUrl = url;

@@ -2,14 +2,16 @@
  * REST dispatch of the local Tencent Cloud Chat: routes `/v4/{service}/{command}` to its
  * handler after the vendor's checks in the vendor's order — POST, URL parameters, UserSig,
  * administrator, injected faults, rate limit, JSON body — answers every call with the
- * `ActionStatus`/`ErrorCode`/`ErrorInfo` envelope, and records it.
+ * `ActionStatus`/`ErrorCode`/`ErrorInfo` envelope, and records it. A fault injected "after the
+ * store" lets the call be processed first and then spoils its answer (a reset, a late answer, a
+ * gateway error), as when the vendor stored a message whose answer never reached the client.
  *
  * @module
  */
 import { verifyUserSig } from '../user-sig/user-sig.ts';
 import type { RestHandler } from './api-common.ts';
 import { LOCAL_TENCENT_CHAT_ERROR_CODES as CODES, fail, RestFailure } from './error-codes.ts';
-import type { FaultQueue } from './faults.ts';
+import type { Fault, FaultQueue } from './faults.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { type LocalChatState, nowSeconds } from './store.ts';
 import { type JsonObject, jsonObjectSchema, UINT32_MAX } from './wire.ts';
@@ -47,9 +49,51 @@ export interface RestAnswer {
   status: number;
   contentType: string;
   text: string;
+  /** Hold the answer this long before sending it (or before the reset), in milliseconds. */
+  delayMs?: number | undefined;
+  /** Close the connection without sending the answer (a connection reset). */
+  reset?: boolean | undefined;
 }
 
-/** Answers one REST call and records it in `state.requests`. Never throws. */
+function envelopeAnswer(errorCode: number, errorInfo: string, extras?: JsonObject): RestAnswer {
+  return {
+    status: 200,
+    contentType: 'application/json; charset=utf-8',
+    text: envelope(errorCode, errorInfo, extras),
+  };
+}
+
+/**
+ * What a fault makes of a call's answer: a reset, an HTTP status with a text body, the
+ * injected `ErrorCode`, or — for `errorCode` 0 — the call's own answer; each after `delayMs`.
+ */
+function faultAnswer(fault: Fault, own: RestAnswer | undefined): RestAnswer {
+  let answer: RestAnswer;
+  if (fault.httpStatus !== undefined) {
+    answer = {
+      status: fault.httpStatus,
+      contentType: 'text/plain; charset=utf-8',
+      text: `injected HTTP ${fault.httpStatus}`,
+    };
+  } else if (fault.errorCode !== 0 || own === undefined) {
+    answer = envelopeAnswer(fault.errorCode, `injected fault ${fault.errorCode}`);
+  } else answer = own;
+  return { ...answer, delayMs: fault.delayMs, reset: fault.reset };
+}
+
+/** True when a fault answers the call without processing it (nothing is stored). */
+function refusesCall(fault: Fault): boolean {
+  return (
+    fault.after === undefined &&
+    (fault.reset || fault.httpStatus !== undefined || fault.errorCode !== 0)
+  );
+}
+
+/**
+ * Answers one REST call and records it in `state.requests`. Never throws. A fault queued for
+ * the API answers in place of the call (nothing processed), or — `after: 'store'` — replaces
+ * the answer of a call that was processed and stored as usual.
+ */
 export async function dispatchRest(
   context: RestContext,
   request: RestRequest,
@@ -58,47 +102,45 @@ export async function dispatchRest(
   const atMs = state.config.now();
   const match = API_PATH_PATTERN.exec(request.url.pathname);
   const api = match !== null ? `${match[1]}/${match[2]}` : request.url.pathname;
-  const record = (errorCode: number): void => {
-    state.requests.push({ api, atMs, errorCode });
-  };
-  const answer = (errorCode: number, errorInfo: string, extras?: JsonObject): RestAnswer => {
-    record(errorCode);
-    return {
-      status: 200,
-      contentType: 'application/json; charset=utf-8',
-      text: envelope(errorCode, errorInfo, extras),
-    };
-  };
+  let fault: Fault | undefined;
+  let errorCode = 0;
+  let answer: RestAnswer;
   try {
     if (request.method !== 'POST') fail(CODES.badRequestUrl, 'only POST is supported');
     await checkUrl(state, request.url.searchParams);
     // A path that does not match the pattern is never a key of `handlers`.
     const handler = context.handlers.get(api);
     if (handler === undefined) fail(CODES.badResource, `bad resource: ${request.url.pathname}`);
-    const fault = context.faults.take(api);
-    if (fault?.httpStatus !== undefined) {
-      record(fault.errorCode);
-      return {
-        status: fault.httpStatus,
-        contentType: 'text/plain; charset=utf-8',
-        text: `injected HTTP ${fault.httpStatus}`,
-      };
+    fault = context.faults.take(api, atMs);
+    if (fault !== undefined && refusesCall(fault)) {
+      state.requests.push({ api, atMs, errorCode: fault.errorCode });
+      return faultAnswer(fault, undefined);
     }
-    if (fault !== undefined) fail(fault.errorCode, `injected fault ${fault.errorCode}`);
     if (!context.rateLimiter(api, state.config.now())) {
       fail(CODES.rateLimited, 'REST API call frequency over limit');
     }
     if (request.tooLarge) fail(CODES.invalidJson, 'request body too large');
-    return answer(0, '', handler(parseBody(request.bodyText)));
+    answer = envelopeAnswer(0, '', handler(parseBody(request.bodyText)));
   } catch (error) {
-    if (error instanceof RestFailure) return answer(error.errorCode, error.message);
-    record(-1);
-    return {
-      status: 500,
-      contentType: 'text/plain; charset=utf-8',
-      text: `local-tencent-chat bug: ${error instanceof Error ? error.message : String(error)}`,
-    };
+    if (error instanceof RestFailure) {
+      errorCode = error.errorCode;
+      answer = envelopeAnswer(error.errorCode, error.message);
+    } else {
+      errorCode = -1;
+      answer = {
+        status: 500,
+        contentType: 'text/plain; charset=utf-8',
+        text: `local-tencent-chat bug: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
   }
+  if (fault !== undefined) {
+    // Processed (and stored) as usual; the fault decides what the client gets.
+    if (fault.errorCode !== 0) errorCode = fault.errorCode;
+    answer = faultAnswer(fault, answer);
+  }
+  state.requests.push({ api, atMs, errorCode });
+  return answer;
 }
 
 /** Checks `sdkappid`, `identifier`, `usersig`, `random` and `contenttype`, then the UserSig. */

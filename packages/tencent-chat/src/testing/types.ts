@@ -150,21 +150,58 @@ export interface LocalRequestRecord {
   api: string;
   /** When it arrived, in milliseconds since the epoch. */
   atMs: number;
-  /** `ErrorCode` answered (0 = OK; the injected code for HTTP faults). */
+  /**
+   * `ErrorCode` answered (0 = OK). For an injected failure, its `errorCode` when not 0 — also
+   * when it answered an HTTP status, closed the connection or only delayed the answer.
+   */
   errorCode: number;
 }
 
 /**
- * Options of {@link LocalTencentChat.failNext}.
+ * Options of {@link LocalTencentChat.failNext}: what the failure looks like and when it
+ * strikes. By default it strikes before the call is processed (nothing is stored) and answers
+ * the `errorCode` envelope. With `after: 'store'` the call is processed and stored first and the
+ * failure spoils only its answer — what happens when a connection breaks, a gateway times out
+ * or a proxy answers 502 after Tencent stored a message: the client cannot tell that the message
+ * exists, and a retry that does not repeat the same dedupe keys and body creates a second one.
  *
  * @example
  * ```ts
+ * // A gateway error: refused, nothing stored.
  * local.failNext('openim/sendmsg', 91000, 1, { httpStatus: 502 });
+ * // Stored, then the connection breaks before the answer (errorCode 0: the call succeeded).
+ * local.failNext('openim/sendmsg', 0, 1, { after: 'store', reset: true });
+ * // Stored, then answered 1.5 s late (past the client's timeoutMs: it times out).
+ * local.failNext('openim/sendmsg', 0, 1, { after: 'store', delayMs: 1_500 });
+ * // An outage: every modify answers 502 for the next 3 s.
+ * local.failNext('openim/modify_c2c_msg', 502, undefined, { httpStatus: 502, forMs: 3_000 });
  * ```
  */
 export interface LocalFaultOptions {
   /** Answer with this HTTP status and a plain-text body instead of a JSON envelope. */
   httpStatus?: number | undefined;
+  /**
+   * `'store'`: the call is first processed — checked, stored, deduplicated — exactly as without
+   * a fault; then the failure (`errorCode`, `httpStatus`, `reset`, `delayMs`) replaces its
+   * answer. With `errorCode` 0 and neither `httpStatus` nor `reset`, the call's own answer is
+   * sent (after `delayMs`). @default the failure strikes before the call is processed
+   */
+  after?: 'store' | undefined;
+  /**
+   * Close the connection without any answer (the client sees a network error). Before the
+   * store: nothing is stored; with `after: 'store'`: the call was stored. @default false
+   */
+  reset?: boolean | undefined;
+  /**
+   * Hold the answer (or the reset) this long, in milliseconds. Longer than the client's
+   * `timeoutMs`, the client times out and never sees it. @default 0
+   */
+  delayMs?: number | undefined;
+  /**
+   * The failure lasts this long from now, in milliseconds: every call of the API fails until
+   * then (an outage), or until `times` calls when `times` is given.
+   */
+  forMs?: number | undefined;
 }
 
 /**
@@ -235,7 +272,16 @@ export interface LocalTencentChat {
   readonly requests: ReadonlyArray<LocalRequestRecord>;
   /**
    * Makes the next `times` calls of `api` (`{service}/{command}`) fail with `errorCode`, after
-   * the URL and UserSig checks. With `httpStatus`, answers that HTTP status with a text body.
+   * the URL and UserSig checks (`requests` records `errorCode`). With `httpStatus`, answers that
+   * HTTP status with a text body; `options` also make a failure strike after the call was
+   * stored (`after: 'store'`), close the connection (`reset`), answer late (`delayMs`) or last a
+   * while (`forMs`). Failures of one API apply in the order they were added.
+   *
+   * @param times calls the failure applies to. @default 1, or every call within `forMs`
+   * @example
+   * ```ts
+   * local.failNext('openim/sendmsg', 0, 1, { after: 'store', reset: true });
+   * ```
    */
   failNext(api: string, errorCode: number, times?: number, options?: LocalFaultOptions): void;
   /**
