@@ -44,6 +44,7 @@ export async function* withRetriesBeforeFirstToken(
   options: RetryLoopOptions,
 ): AsyncGenerator<ModelEvent> {
   const { retry, signal } = options;
+  const startedAtMs = Date.now();
   for (let attemptIndex = 0; ; attemptIndex += 1) {
     if (signal?.aborted) throw abortedError(signal);
     let produced = false;
@@ -89,7 +90,7 @@ export async function* withRetriesBeforeFirstToken(
     const delayMs =
       produced || attemptIndex >= retry.maxRetries || !isRetryableError(failure)
         ? undefined
-        : backoffDelayMs(attemptIndex, retry, retryAfterOf(failure));
+        : backoffDelayMs(attemptIndex, retry, retryAfterOf(failure), Date.now() - startedAtMs);
     if (delayMs === undefined) {
       yield { type: 'error', error: failure };
       return;
