@@ -87,6 +87,11 @@ export class ReplyPacer {
     return this.latest;
   }
 
+  /** The text the platform shows (the last delivered call's). */
+  get sentText(): string {
+    return this.sent;
+  }
+
   /** Offers the whole text so far; an update is scheduled as pacing allows. */
   push(textSoFar: string): void {
     if (this.finishing) return;

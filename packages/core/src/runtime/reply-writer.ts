@@ -94,12 +94,26 @@ export class ReplyWriter {
         }
         if (this.segment === segment) this.options.onShown(sink, text);
       },
-      onPaused: this.options.onPaused,
-      onFailure: this.options.onFailure,
+      // A failed call may still have reached the platform (a lost answer): the sink's snapshot
+      // then holds what another process needs to settle it, so it is recorded too.
+      onPaused: (error, waitMs) => {
+        this.noteAttempt(segment);
+        this.options.onPaused(error, waitMs);
+      },
+      onFailure: (error) => {
+        this.noteAttempt(segment);
+        this.options.onFailure(error);
+      },
     });
     this.segment = segment;
     this.measured = false;
     return segment;
+  }
+
+  private noteAttempt(segment: Segment): void {
+    if (this.segment === segment && segment.sink.snapshot?.() !== undefined) {
+      this.options.onShown(segment.sink, segment.pacer.sentText);
+    }
   }
 
   /**

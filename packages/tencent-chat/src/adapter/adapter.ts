@@ -4,6 +4,7 @@ import {
   createLogEmitter,
   describeError,
   type IMBridgeError,
+  type JsonValue,
   type OpenReplyOptions,
   type PostOptions,
   type PostResult,
@@ -25,6 +26,7 @@ import {
   type TencentStreamMode,
 } from './options.ts';
 import { createOutbound } from './outbound.ts';
+import { parseSinkSnapshot } from './reply-snapshot.ts';
 import { chatbotErrorElements, customMessageSink, finalCall, textModifySink } from './sinks.ts';
 import { streamElemSink } from './stream-elem-sink.ts';
 
@@ -130,6 +132,21 @@ export function createTencentChatAdapter(options: TencentChatAdapterOptions): Te
       }
       if (streamMode === 'text-modify') return textModifySink(sinks, target, signal);
       return customMessageSink(sinks, target, signal);
+    },
+
+    async resumeReply(
+      target: ReplyTarget,
+      snapshot: JsonValue,
+      resumeOptions?: PostOptions,
+    ): Promise<ReplySink> {
+      outbound.robotOf(target);
+      const restored = parseSinkSnapshot(snapshot);
+      const signal = resumeOptions?.signal;
+      if (restored.mode === 'stream-elem') {
+        return streamElemSink(sinks, client, target, signal, settings.streamIdleLimitMs, restored);
+      }
+      if (restored.mode === 'text-modify') return textModifySink(sinks, target, signal, restored);
+      return customMessageSink(sinks, target, signal, restored);
     },
 
     async postError(

@@ -8,6 +8,7 @@ import {
   sendMayHaveBeenStored,
   type TencentOutbound,
 } from './outbound.ts';
+import { type ReplyMessageState, snapshotElements } from './reply-snapshot.ts';
 
 /** A reply message that is sent once, then modified; see {@link createReplyMessage}. */
 export interface ReplyMessage {
@@ -15,6 +16,8 @@ export interface ReplyMessage {
   readonly id: string | undefined;
   /** Shows these elements: sends the message the first time, modifies it afterwards. */
   show(elements: MessageElement[], call: OutboundCall): Promise<void>;
+  /** Its state, for a snapshot; `undefined` while nothing may exist on the platform. */
+  state(): ReplyMessageState | undefined;
 }
 
 /**
@@ -31,13 +34,21 @@ export function createReplyMessage(
   outbound: TencentOutbound,
   target: ReplyTarget,
   openSignal: AbortSignal | undefined,
+  restored?: ReplyMessageState | undefined,
 ): ReplyMessage {
-  let sent: SentMessage | undefined;
+  let sent: SentMessage | undefined = restored?.sent;
   // The opening send while its outcome is unknown.
-  let opening: OutgoingMessage | undefined;
+  let opening: OutgoingMessage | undefined = restored?.opening;
   return {
     get id() {
       return sent?.id;
+    },
+    state() {
+      if (sent !== undefined) return { sent: { ...sent } };
+      if (opening !== undefined) {
+        return { opening: { elements: snapshotElements(opening.elements), keys: opening.keys } };
+      }
+      return undefined;
     },
     async show(elements, call) {
       if (sent !== undefined) {

@@ -1,9 +1,10 @@
-import type { ReplySink, ReplyTarget } from '@imbridge/core';
+import type { JsonValue, ReplySink, ReplyTarget } from '@imbridge/core';
 import type { ResolvedRetryOptions } from '@imbridge/provider-utils';
 import { encodeChatbotPayload } from '../chatbot/payload.ts';
 import type { MessageElement } from '../messages/elements.ts';
 import type { OutboundCall, TencentOutbound } from './outbound.ts';
-import { createReplyMessage } from './reply-message.ts';
+import { createReplyMessage, type ReplyMessage } from './reply-message.ts';
+import type { ModifySinkSnapshot } from './reply-snapshot.ts';
 
 /** An intermediate update is one attempt: on failure the pacer pauses and sends newer text. */
 export function updateCall(signal: AbortSignal | undefined): OutboundCall {
@@ -50,11 +51,12 @@ export function customMessageSink(
   context: SinkContext,
   target: ReplyTarget,
   openSignal: AbortSignal | undefined,
+  restored?: ModifySinkSnapshot | undefined,
 ): ReplySink {
   const { outbound } = context;
-  const message = createReplyMessage(outbound, target, openSignal);
-  const chunks: string[] = [];
-  let joined = '';
+  const message = createReplyMessage(outbound, target, openSignal, restored);
+  const chunks: string[] = [...(restored?.chunks ?? [])];
+  let joined = restored?.joined ?? '';
   // Cumulative chunks: each update appends what is new; a replaced text restarts the list.
   const chunksFor = (text: string): string[] => {
     if (text.startsWith(joined)) {
@@ -96,7 +98,23 @@ export function customMessageSink(
       // Only escape-heavy text overflows the body cap: the remainder follows as plain text.
       if (rest.length > 0) await outbound.postText(target, rest, call);
     },
+    snapshot() {
+      return modifySnapshot('custom-message', message, chunks, joined);
+    },
   };
+}
+
+/** The snapshot of a send-then-modify sink, once its message may exist. */
+function modifySnapshot(
+  mode: ModifySinkSnapshot['mode'],
+  message: ReplyMessage,
+  chunks: readonly string[],
+  joined: string,
+): JsonValue | undefined {
+  const state = message.state();
+  if (state === undefined) return undefined;
+  const snapshot: ModifySinkSnapshot = { v: 1, mode, ...state, chunks: [...chunks], joined };
+  return snapshot as unknown as JsonValue;
 }
 
 /** A plain text message, modified with the whole text (works on every client). */
@@ -104,9 +122,10 @@ export function textModifySink(
   context: SinkContext,
   target: ReplyTarget,
   openSignal: AbortSignal | undefined,
+  restored?: ModifySinkSnapshot | undefined,
 ): ReplySink {
   const { outbound } = context;
-  const message = createReplyMessage(outbound, target, openSignal);
+  const message = createReplyMessage(outbound, target, openSignal, restored);
   const deliver = async (text: string, call: OutboundCall): Promise<string> => {
     const { elements, rest } = outbound.fitted((slice) => [{ type: 'text', text: slice }], text);
     await message.show(elements, call);
@@ -123,6 +142,9 @@ export function textModifySink(
       const call = finalCall(context, finishOptions.signal);
       const rest = await deliver(finalText, call);
       if (rest.length > 0) await outbound.postText(target, rest, call);
+    },
+    snapshot() {
+      return modifySnapshot('text-modify', message, [], '');
     },
   };
 }

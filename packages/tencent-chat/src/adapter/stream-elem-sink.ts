@@ -1,8 +1,9 @@
-import { APICallError, type ReplySink, type ReplyTarget } from '@imbridge/core';
+import { APICallError, type JsonValue, type ReplySink, type ReplyTarget } from '@imbridge/core';
 import { type MessageKeys, newMessageKeys } from '../client/message-keys.ts';
 import type { SendStreamMessageResult, TencentChatClient } from '../client/types.ts';
 import type { StreamChunk } from '../messages/elements.ts';
 import { clientCall, type OutboundCall, sendMayHaveBeenStored } from './outbound.ts';
+import type { StreamSinkSnapshot } from './reply-snapshot.ts';
 import { finalCall, type SinkContext, updateCall } from './sinks.ts';
 
 /** Tencent's "stream ended" answer to a continuation (the stream auto-ended or was finished). */
@@ -44,18 +45,26 @@ export function streamElemSink(
   target: ReplyTarget,
   openSignal: AbortSignal | undefined,
   idleLimitMs: number,
+  restored?: StreamSinkSnapshot | undefined,
 ): ReplySink {
   const { outbound } = context;
-  let streamMessageId: string | undefined;
-  let keys: MessageKeys | undefined;
-  let id: string | undefined;
+  let streamMessageId: string | undefined = restored?.streamMessageId;
+  let keys: MessageKeys | undefined = restored?.keys;
+  let id: string | undefined = restored?.id;
   // Text shown by the current stream message, and by the messages before it.
-  let delivered = '';
-  let shownBefore = '';
-  let index = 0;
-  let lastChunkAtMs = 0;
+  let delivered = restored?.delivered ?? '';
+  let shownBefore = restored?.shownBefore ?? '';
+  let index = restored?.index ?? 0;
+  let lastChunkAtMs = restored?.lastChunkAtMs ?? 0;
   // A call whose outcome is unknown: repeated as it was before anything newer.
-  let pending: StreamCall | undefined;
+  let pending: StreamCall | undefined =
+    restored?.pending === undefined
+      ? undefined
+      : {
+          ...restored.pending,
+          streamMessageId: restored.pending.streamMessageId,
+          firstSentAtMs: restored.pending.firstSentAtMs,
+        };
   // Continue in a new message a little before the vendor's limit (network time, clock drift).
   const restartAfterMs = Math.max(1, Math.floor(idleLimitMs * 0.8));
 
@@ -173,6 +182,27 @@ export function streamElemSink(
     },
     async finish(finalText, finishOptions) {
       await deliver(finalText, true, finalCall(context, finishOptions.signal));
+    },
+    snapshot() {
+      if (streamMessageId === undefined && pending === undefined && shownBefore.length === 0) {
+        return undefined;
+      }
+      const snapshot: StreamSinkSnapshot = {
+        v: 1,
+        mode: 'stream-elem',
+        streamMessageId,
+        keys,
+        id,
+        delivered,
+        shownBefore,
+        index,
+        lastChunkAtMs,
+        pending:
+          pending === undefined
+            ? undefined
+            : { ...pending, chunk: { ...pending.chunk }, keys: { ...pending.keys } },
+      };
+      return JSON.parse(JSON.stringify(snapshot)) as JsonValue;
     },
   };
 }

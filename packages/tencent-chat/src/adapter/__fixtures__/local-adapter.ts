@@ -44,6 +44,8 @@ export interface LocalAdapter {
   robotMessages(target: ReplyTarget): LocalMessage[];
   /** REST calls made to one API so far. */
   callsTo(api: string): number;
+  /** A second adapter with the same options (another process serving the same bot). */
+  another(): TencentChatAdapter;
 }
 
 const running: LocalTencentChat[] = [];
@@ -62,18 +64,20 @@ export async function startAdapter(
 ): Promise<LocalAdapter> {
   const chat = await createLocalTencentChat({ sdkAppId: SDK_APP_ID, secretKey: SECRET });
   running.push(chat);
-  const adapter = createTencentChatAdapter({
-    sdkAppId: SDK_APP_ID,
-    secretKey: SECRET,
-    adminUserId: chat.adminUserId,
-    baseUrl: chat.baseUrl,
-    verifySignatures: false,
-    logger: false,
-    robotIds: [ROBOT],
-    timeoutMs: 300,
-    retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 10 },
-    ...options,
-  });
+  const create = (): TencentChatAdapter =>
+    createTencentChatAdapter({
+      sdkAppId: SDK_APP_ID,
+      secretKey: SECRET,
+      adminUserId: chat.adminUserId,
+      baseUrl: chat.baseUrl,
+      verifySignatures: false,
+      logger: false,
+      robotIds: [ROBOT],
+      timeoutMs: 300,
+      retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 10 },
+      ...options,
+    });
+  const adapter = create();
   await adapter.client.createRobot({ robotId: ROBOT });
   chat.importAccount('alice');
   chat.createGroup({ groupId: 'team', memberIds: ['alice', ROBOT] });
@@ -87,6 +91,7 @@ export async function startAdapter(
     robotMessages: (target) =>
       chat.conversation(selector(target)).filter((message) => message.from === ROBOT),
     callsTo: (api) => chat.requests.filter((request) => request.api === api).length,
+    another: create,
   };
 }
 
