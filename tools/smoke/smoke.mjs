@@ -3,6 +3,28 @@ import * as testing from '@imbridge/core/testing';
 import * as llm from '@imbridge/llm';
 import * as tencent from '@imbridge/tencent-chat';
 
+// A bot made at module scope, as edge users do (a Worker refuses timers outside a request: the
+// runtime must not start its recovery sweep here, but on the first webhook).
+const moduleScopeAdapter = testing.createMemoryAdapter({ limits: { minUpdateIntervalMs: 5 } });
+const moduleScopeBot = createBot({
+  model: testing.createScriptedModel({ scripts: [{ steps: testing.textSteps('early bird') }] }),
+  logger: false,
+});
+const moduleScopeHandler = moduleScopeBot.webhook(moduleScopeAdapter);
+
+/** The bot made at module scope answers a message. */
+async function moduleScopeRoundTrip() {
+  const ack = await moduleScopeHandler(
+    moduleScopeAdapter.request({ type: 'message', id: 'early', userId: 'smoke', text: 'hi' }),
+  );
+  await moduleScopeBot.idle();
+  await moduleScopeBot.close({ timeoutMs: 1_000 });
+  const [reply] = moduleScopeAdapter.messages;
+  if (ack.status !== 200 || reply?.text !== 'early bird' || !reply.finished) {
+    throw new Error(`the module-scope bot answered ${ack.status}: ${JSON.stringify(reply)}`);
+  }
+}
+
 /**
  * A bot round trip with the built runtime: a streamed reply, an interrupted one and an error.
  * @returns {Promise<string>} what the client saw, summarised.
@@ -90,6 +112,7 @@ export async function smoke() {
     throw new Error('gzip round trip changed the payload');
   }
 
+  await moduleScopeRoundTrip();
   const bot = await botRoundTrip();
   const im = await tencentChecks();
   const models = await llmChecks();

@@ -103,7 +103,8 @@ const DESCRIPTIONS: Readonly<Record<LogEventName, string>> = {
   'webhook-rejected': 'webhook rejected',
   'webhook-failed': 'webhook handling failed',
   'signature-check-disabled': 'webhook signature checks are OFF (verifySignatures: false)',
-  'auth-disabled': 'authentication is OFF (allowUnauthenticated: true): anyone can call this endpoint',
+  'auth-disabled':
+    'authentication is OFF (allowUnauthenticated: true): anyone can call this endpoint',
 };
 
 function describe(entry: LogEntry): string {

@@ -134,7 +134,11 @@ export function createBot(options: BotOptions): Bot {
     return subscription;
   };
 
-  /** Starts the recovery sweep of an adapter: now, then every `recovery.intervalMs`. */
+  /**
+   * Starts the recovery sweep of an adapter: now, then every `recovery.intervalMs`. Called when
+   * the webhook handler is made and again on every webhook: edge runtimes (Cloudflare Workers)
+   * refuse timers outside a request, so there it starts with the first webhook.
+   */
   const watch = (adapter: ChatAdapter): void => {
     if (closed || settings.recoveryIntervalMs === 0 || sweepTimers.has(adapter)) return;
     const sweep = (): void => {
@@ -145,8 +149,12 @@ export function createBot(options: BotOptions): Bot {
         ),
       );
     };
-    sweepTimers.set(adapter, unrefTimer(setInterval(sweep, settings.recoveryIntervalMs)));
-    unrefTimer(setTimeout(sweep, 0));
+    try {
+      sweepTimers.set(adapter, unrefTimer(setInterval(sweep, settings.recoveryIntervalMs)));
+      unrefTimer(setTimeout(sweep, 0));
+    } catch {
+      // Timers are not allowed here (a Worker's global scope): the first webhook starts them.
+    }
   };
 
   async function handle(
@@ -155,6 +163,7 @@ export function createBot(options: BotOptions): Bot {
     webhookContext: WebhookContext | undefined,
   ): Promise<Response> {
     if (closed) return jsonResponse(503, { error: 'bot is shutting down' });
+    watch(adapter);
     try {
       await ensureSubscribed();
     } catch (error) {
