@@ -63,7 +63,9 @@ export async function startBotServer(options: {
     adapter,
     server,
     async close() {
-      await bot.close();
+      // Within 8 s: replies the users see are finished with a short notice, and messages not
+      // started yet stay in state for the next instance (with a shared state such as Redis).
+      await bot.close({ timeoutMs: 8_000 });
       await new Promise((resolve) => server.close(resolve));
     },
   };
@@ -80,6 +82,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   console.log(`Tencent Cloud Chat robot ${config.robotId} listening: ${running.webhookUrl}`);
   const stop = () => void running.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
