@@ -34,6 +34,8 @@ summary=$(node -e '
 ' "$report")
 echo "$summary"
 [ "$status" -eq 0 ] || exit "$status"
+echo 'delivery promise under faults (tests/reliability, decision 0011):'
+node tests/reliability/src/harness/report.mjs | tail -n 1
 
 step 'build'
 pnpm exec turbo run build --output-logs=errors-only

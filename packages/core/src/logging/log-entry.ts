@@ -48,7 +48,7 @@ export interface LogEventFields {
   'reply-finished': MessageLogFields & {
     replyId?: string | undefined;
     reason: ReplyOutcome;
-    interruptedBy?: 'user' | 'newer-message' | 'shutdown' | undefined;
+    interruptedBy?: 'user' | 'newer-message' | 'shutdown' | 'lock-lost' | undefined;
     timeToFirstTokenMs?: number | undefined;
     updateCount: number;
     durationMs: number;

@@ -277,6 +277,47 @@ describe('shutdown and takeover', () => {
     );
   });
 
+  it('a lost turn lock: the instance that cannot confirm it stops writing; two replies never stream at once', async () => {
+    const shared = memoryState();
+    const flaky = flakyState(shared);
+    const adapter = createMemoryAdapter({ limits: { minUpdateIntervalMs: 10 } });
+    let open = 0;
+    let maxOpen = 0;
+    adapter.onChange((change) => {
+      if (change.message.kind !== 'reply') return;
+      if (change.type === 'created' && !change.message.finished) open += 1;
+      if (change.type === 'finished') open -= 1;
+      maxOpen = Math.max(maxOpen, open);
+    });
+    const first = setup({
+      state: flaky.state,
+      adapter,
+      lock: { ttlMs: 300, heartbeatMs: 100 },
+      scripts: [{ steps: [...textSteps('first answer', { delayMs: 40 }), { type: 'stall' }] }],
+    });
+    await first.send('one');
+    await waitFor(() => first.conversation()[0]?.text.startsWith('first') === true);
+    // The store stops answering this instance's heartbeats: it cannot confirm its lock.
+    flaky.fail('extendLock');
+    const second = setup({ state: shared, adapter, recovery: { intervalMs: 50 } });
+    await waitFor(() => first.model.calls[0]?.aborted === true);
+    await waitFor(() => second.conversation()[0]?.finished === true);
+    const versionsAtTakeover = second.conversation()[0]?.versions.length;
+    await second.handler(
+      adapter.request({ type: 'message', id: 'two', userId: 'alice', text: 'two' }),
+    );
+    await waitFor(() => second.conversation()[1]?.finished === true);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const [taken, answered] = second.conversation();
+    expect(taken?.finishReason).toBe('interrupted');
+    expect(taken?.text.endsWith('Please ask again.)')).toBe(true);
+    // Nothing wrote into the taken-over reply after it was finished.
+    expect(taken?.versions.length).toBe(versionsAtTakeover);
+    expect(answered).toMatchObject({ text: 'Hello there, friend!', finishReason: 'complete' });
+    expect(maxOpen).toBe(1);
+    expect(first.logs).toContainEqual(expect.objectContaining({ event: 'lock-lost' }));
+  });
+
   it('close() is bounded even when the final update waits on a long rate-limit pause', async () => {
     const { adapter, send, bot, conversation } = setup({
       scripts: [{ steps: [...textSteps('some text', { delayMs: 5 }), { type: 'stall' }] }],

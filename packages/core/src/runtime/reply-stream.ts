@@ -22,7 +22,8 @@ export interface ReplyInput {
 
 /**
  * How one reply went. `handed-back`: `close()` stopped it before anything was shown, or could
- * not finish it by its deadline; the turn record stays in state for the next instance.
+ * not finish it by its deadline, or the turn lock was lost; the turn record stays in state for
+ * the next holder of the lock.
  */
 export interface ReplyResult {
   reason: 'complete' | 'interrupted' | 'error' | 'handed-back';
@@ -153,6 +154,7 @@ export async function streamReply(
     context.log('info', { event: 'reply-stopped', ...where, reason: 'too-long' });
     return result('complete');
   }
+  if (turn.lockLost) return result('handed-back');
   if (outcome.kind === 'failed' && turnSignal.aborted) {
     // Interrupted (the model's answer is cut where it was).
     if (turn.interruptedBy === 'shutdown') {
@@ -189,6 +191,8 @@ export async function streamReply(
     return result('error');
   }
   const finalFailure = await finishOrLog(context, writer, text, 'complete', where);
+  // The lock was lost during the final update: the new holder finishes the reply.
+  if (turn.lockLost) return result('handed-back');
   if (finalFailure !== undefined) {
     await postErrorMessage(context, adapter, message, finalFailure.error, platformSignal);
     return result('error');

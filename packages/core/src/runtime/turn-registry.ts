@@ -2,8 +2,11 @@ import { AbortedError } from '../errors/errors.ts';
 import type { LogEmitter } from '../logging/logger.ts';
 import type { JsonValue } from '../spec/language-model.ts';
 
-/** Who stopped a running reply. */
-export type InterruptedBy = 'user' | 'newer-message' | 'shutdown';
+/**
+ * Who stopped a running reply. `lock-lost`: the turn lock lapsed and may be another instance's
+ * now; this one stops touching the conversation (the new holder finishes the reply).
+ */
+export type InterruptedBy = 'user' | 'newer-message' | 'shutdown' | 'lock-lost';
 
 /** A reply being produced in this process. */
 export interface RunningTurn {
@@ -187,6 +190,19 @@ export class TurnRegistry {
       replyId: message.replyId,
       reason,
     });
+  }
+
+  /**
+   * Gives a turn up because its lock may belong to another instance now: stops the model and
+   * the platform calls at once, so two instances never write into one conversation.
+   */
+  yieldTurn(turn: RunningTurn): void {
+    turn.lockLost = true;
+    if (turn.platformController.signal.aborted) return;
+    turn.interruptedBy = 'lock-lost';
+    const reason = new AbortedError({ message: 'Turn lock lost' });
+    turn.controller.abort(reason);
+    turn.platformController.abort(reason);
   }
 
   /** Interrupts every running turn's model (shutdown); platform calls go on. */

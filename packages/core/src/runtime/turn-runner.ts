@@ -18,9 +18,11 @@ export interface ConversationKeys {
 
 /**
  * Keeps the turn lock alive while a reply runs; returns the function that stops it. When the
- * lock was lost (it lapsed while the store was unreachable), the heartbeat tries to take it
- * again; if another instance holds it, the turn is marked `lockLost`: the reply is finished, and
- * this instance takes no more messages of the conversation.
+ * lock was lost (it lapsed while the store was unreachable), the heartbeat takes it again if it
+ * is free. If another instance holds it — or the store stays unreachable past the lock's expiry,
+ * so another instance may take it — the turn is given up at once (`yieldTurn`): this instance
+ * stops writing into the conversation, and the new holder finishes the reply from the turn
+ * record. Two instances never stream into one conversation at the same time.
  */
 function startHeartbeat(
   context: RuntimeContext,
@@ -30,20 +32,31 @@ function startHeartbeat(
 ): () => void {
   const where = { platform: turn.platform, conversationId: turn.conversationId };
   const ttlMs = context.settings.lockTtlMs;
+  // Until when the lock is ours for sure (by this clock).
+  let confirmedUntilMs = lockHolder.lock.expiresAtMs;
   let running = false;
   const beat = async (): Promise<void> => {
+    const startedAtMs = Date.now();
     try {
-      if (await context.state.extendLock(lockHolder.lock, { ttlMs })) return;
+      if (await context.state.extendLock(lockHolder.lock, { ttlMs })) {
+        confirmedUntilMs = startedAtMs + ttlMs;
+        return;
+      }
       const regained = await context.state.acquireLock(keys.lock, { ttlMs });
-      if (regained !== null) lockHolder.lock = regained;
-      else turn.lockLost = true;
       context.log('warn', { event: 'lock-lost', ...where, regained: regained !== null });
+      if (regained === null) {
+        context.turns.yieldTurn(turn);
+        return;
+      }
+      lockHolder.lock = regained;
+      confirmedUntilMs = startedAtMs + ttlMs;
     } catch (error) {
       context.log('warn', { event: 'lock-lost', ...where, error: describeError(error) });
+      if (Date.now() >= confirmedUntilMs) context.turns.yieldTurn(turn);
     }
   };
   const timer = setInterval(() => {
-    if (running) return;
+    if (running || turn.lockLost) return;
     running = true;
     void beat().finally(() => {
       running = false;
@@ -174,7 +187,9 @@ export async function runTurn(
     });
     if (result.reason === 'handed-back') {
       await journal.abandon();
-      context.log('info', { event: 'turn-handed-back', ...where, messageCount: batch.length });
+      if (turn.interruptedBy === 'shutdown') {
+        context.log('info', { event: 'turn-handed-back', ...where, messageCount: batch.length });
+      }
       return false;
     }
     await saveHistory(context, keys, result, where);

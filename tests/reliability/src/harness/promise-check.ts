@@ -18,6 +18,8 @@ export interface Bubble {
 export interface PromiseReport {
   /** Questions whose webhook was accepted. */
   messages: number;
+  /** Questions whose webhook was refused (503: the vendor redelivers them). */
+  refused: number;
   /** Bot bubbles (replies and error messages). */
   replies: number;
   /** Bot messages still "generating". */
@@ -68,6 +70,7 @@ export function checkPromise(
 ): PromiseReport {
   const report: PromiseReport = {
     messages: 0,
+    refused: 0,
     replies: 0,
     unfinished: 0,
     lost: 0,
@@ -89,7 +92,10 @@ export function checkPromise(
     }
   }
   for (const question of questions) {
-    if (!question.accepted) continue;
+    if (!question.accepted) {
+      report.refused += 1;
+      continue;
+    }
     report.messages += 1;
     const list = shown.get(question.userId) ?? [];
     const replies = list.filter(

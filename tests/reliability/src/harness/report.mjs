@@ -10,6 +10,7 @@ const rows = readFileSync(file, 'utf8')
 const total = {
   scenarios: rows.length,
   messages: 0,
+  refused: 0,
   replies: 0,
   errors: 0,
   unfinished: 0,
@@ -17,17 +18,27 @@ const total = {
   duplicated: 0,
 };
 for (const row of rows) {
-  for (const key of ['messages', 'replies', 'errors', 'unfinished', 'lost', 'duplicated'])
+  for (const key of [
+    'messages',
+    'refused',
+    'replies',
+    'errors',
+    'unfinished',
+    'lost',
+    'duplicated',
+  ])
     total[key] += row[key];
 }
 const line = (text) => process.stdout.write(`${text}\n`);
-line('| scenario | messages | bubbles | error messages | unfinished | lost | duplicated |');
-line('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+line(
+  '| scenario | messages accepted | refused (503) | bubbles | error messages | unfinished | lost | duplicated |',
+);
+line('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {
   line(
-    `| ${row.scenario} | ${row.messages} | ${row.replies} | ${row.errors} | ${row.unfinished} | ${row.lost} | ${row.duplicated} |`,
+    `| ${row.scenario} | ${row.messages} | ${row.refused} | ${row.replies} | ${row.errors} | ${row.unfinished} | ${row.lost} | ${row.duplicated} |`,
   );
 }
 line(
-  `| **${total.scenarios} scenarios** | **${total.messages}** | **${total.replies}** | **${total.errors}** | **${total.unfinished}** | **${total.lost}** | **${total.duplicated}** |`,
+  `| **${total.scenarios} scenarios** | **${total.messages}** | **${total.refused}** | **${total.replies}** | **${total.errors}** | **${total.unfinished}** | **${total.lost}** | **${total.duplicated}** |`,
 );
