@@ -251,6 +251,20 @@ describe('shutdown and takeover', () => {
     expect(second.events()).toContain('turn-recovered');
   });
 
+  it('with the built-in memory state, close() tells the users it cannot answer (nothing survives)', async () => {
+    const { send, bot, conversation, model } = setup({
+      scripts: [{ steps: [{ type: 'stall' }] }],
+      shutdownNotice: '(restarting, please ask again)',
+    });
+    await send('one');
+    await send('two');
+    await waitFor(() => model.calls.length === 1);
+    await bot.close({ timeoutMs: 1000 });
+    expect(conversation()).toEqual([
+      expect.objectContaining({ kind: 'post', text: '(restarting, please ask again)' }),
+    ]);
+  });
+
   it('a reply left open by a dead instance is finished by another one after the lock lapses', async () => {
     const shared = memoryState();
     const dead = flakyState(shared);
@@ -338,7 +352,8 @@ describe('shutdown and takeover', () => {
     const started = Date.now();
     await bot.close({ timeoutMs: 300 });
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(conversation()).toHaveLength(0);
+    // Nothing was shown; with the memory state nothing survives: the user is told instead.
+    expect(conversation().map((message) => message.kind)).toEqual(['post']);
   });
 });
 

@@ -125,6 +125,7 @@ export function createBot(options: BotOptions): Bot {
       if (failureCounts.size > 0) failureCounts.delete(platform + SEPARATOR + conversationId);
     },
     finishedRecords: new Map(),
+    ephemeralState: options.state === undefined,
   };
 
   const ensureSubscribed = (): Promise<() => Promise<void>> => {

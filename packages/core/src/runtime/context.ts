@@ -31,6 +31,11 @@ export interface RuntimeContext {
   retryLater(adapter: ChatAdapter, conversationId: string): number;
   /** Forgets a conversation's state failures (its drain completed). */
   resetRetries(platform: string, conversationId: string): void;
+  /**
+   * True with the built-in `memoryState()`: the state dies with the process, so nothing can be
+   * handed back at `close()` — the users waiting are told instead (the shutdown notice).
+   */
+  readonly ephemeralState: boolean;
   /** Turn records this process finished but could not delete (the key, its `startedAtMs`). */
   readonly finishedRecords: Map<string, number>;
 }

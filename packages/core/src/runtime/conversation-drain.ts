@@ -145,7 +145,10 @@ async function workWhileHolding(
     if (!(await recoverTurn(context, adapter, conversationId, keys, holder, left))) return 'stop';
   }
   for (;;) {
-    if (context.closed) return 'stop';
+    if (context.closed) {
+      await tellWaitingUsers(context, adapter, keys);
+      return 'stop';
+    }
     const queued = await step('queue-read', () => state.getList<QueueItem>(keys.queue));
     let skip = 0;
     while (skip < queued.length && taken.has((queued[skip] as QueueItem).message.id)) skip += 1;
@@ -168,7 +171,39 @@ async function workWhileHolding(
       await step('queue-shift', () => state.shiftFromList(keys.queue));
     }
     const journal = new TurnJournal(context, keys.turn, where, record);
-    if (!(await runTurn(context, adapter, batch, holder, keys, journal))) return 'stop';
+    if (!(await runTurn(context, adapter, batch, holder, keys, journal))) {
+      if (context.closed) await tellWaitingUsers(context, adapter, keys);
+      return 'stop';
+    }
+  }
+}
+
+/**
+ * At `close()` with the built-in memory state, nothing survives the process: the questions of
+ * the conversation that were not answered (a turn handed back, messages still queued) get the
+ * shutdown notice, so the users know to ask again, instead of silence. With a shared state they
+ * stay there for the next instance instead.
+ */
+async function tellWaitingUsers(
+  context: RuntimeContext,
+  adapter: ChatAdapter,
+  keys: ConversationKeys,
+): Promise<void> {
+  if (!context.ephemeralState) return;
+  const record = parseTurnRecord(await context.state.get(keys.turn).catch(() => undefined));
+  const queued = await context.state.getList<QueueItem>(keys.queue).catch(() => []);
+  const waiting = [...(record?.reply === undefined ? (record?.items ?? []) : []), ...queued];
+  const last = waiting.at(-1);
+  if (last === undefined) return;
+  try {
+    await adapter.post(last.message.target, context.settings.shutdownNotice);
+  } catch (error) {
+    context.log('error', {
+      event: 'error-message-failed',
+      platform: adapter.platform,
+      conversationId: last.message.target.conversationId,
+      error: describeError(error),
+    });
   }
 }
 
