@@ -278,6 +278,16 @@ async function recoverTurn(
     context.resumeLater(adapter, conversationId, context.settings.lockTtlMs);
     return false;
   }
+  if (context.settings.historyEnabled && reply.text.length > 0) {
+    // The partial answer the user saw is part of the conversation, as after an interrupt.
+    await context.state
+      .appendToList(
+        keys.history,
+        { role: 'assistant', content: reply.text },
+        { maxLength: context.settings.historyMaxMessages, ttlMs: context.settings.historyTtlMs },
+      )
+      .catch(() => undefined);
+  }
   context.log('warn', {
     event: 'turn-recovered',
     ...where,

@@ -42,7 +42,11 @@ export function withStateTimeouts(state: StateAdapter, timeoutMs: number): State
     const call = (state[method] as (...args: unknown[]) => Promise<unknown>).bind(state);
     timed[method] = (...args) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(timeoutError(method, timeoutMs)), timeoutMs);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          reject(timeoutError(method, timeoutMs));
+        }, timeoutMs);
         let pending: Promise<unknown>;
         try {
           pending = call(...args);
@@ -54,6 +58,13 @@ export function withStateTimeouts(state: StateAdapter, timeoutMs: number): State
         Promise.resolve(pending).then(
           (value) => {
             clearTimeout(timer);
+            // A subscription that came after its timeout is not wanted any more: undo it.
+            if (timedOut && method === 'subscribe' && typeof value === 'function') {
+              const unsubscribe = value as () => Promise<void>;
+              void Promise.resolve()
+                .then(unsubscribe)
+                .catch(() => undefined);
+            }
             resolve(value);
           },
           (error: unknown) => {
