@@ -29,7 +29,13 @@ export function taggedModel(options: ModelOptions = {}): LanguageModel {
     modelId: 'tagged',
     scripts: (request) => {
       const question = request.messages.at(-1)?.content ?? '';
-      const steps = textSteps(answerFor(question, words), { chunkSize: 8, delayMs });
+      // The tag comes whole in the first chunk: any text shown names the question it answers.
+      const answer = answerFor(question, words);
+      const head = `re ${question}: `;
+      const steps = [
+        { type: 'text' as const, text: head, delayMs },
+        ...textSteps(answer.slice(head.length), { chunkSize: 8, delayMs }),
+      ];
       if (question.includes('stall')) return { steps: [...steps.slice(0, 3), { type: 'stall' }] };
       if (question.includes('fail')) {
         const error = new APICallError({

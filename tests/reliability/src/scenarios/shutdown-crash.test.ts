@@ -11,6 +11,7 @@ import { type StateServer, serveState } from '../fixtures/state-server.ts';
 import { expectPromise } from '../harness/expect-promise.ts';
 import { bubbles } from '../harness/promise-check.ts';
 import { Scene } from '../harness/scene.ts';
+import { waitFor } from '../harness/wait.ts';
 
 const NOTICE = '(The answer was cut short because the service restarted. Please ask again.)';
 
@@ -24,18 +25,6 @@ afterEach(async () => {
   scene = undefined;
   stateServer = undefined;
 });
-
-function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (predicate()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error('condition not met in time'));
-      else setTimeout(poll, 10);
-    };
-    poll();
-  });
-}
 
 describe('shutdown and crash', () => {
   it('close() mid-reply finishes the reply with the notice; the next instance answers the queue', async () => {

@@ -8,24 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expectPromise } from '../harness/expect-promise.ts';
 import { bubbles } from '../harness/promise-check.ts';
 import { Scene, USERS } from '../harness/scene.ts';
+import { waitFor } from '../harness/wait.ts';
 
 let scene: Scene | undefined;
 afterEach(async () => {
   await scene?.close();
   scene = undefined;
 });
-
-function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (predicate()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error('condition not met in time'));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
 
 const SEND = 'openim/sendmsg';
 const MODIFY = 'openim/modify_c2c_msg';
