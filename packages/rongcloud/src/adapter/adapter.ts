@@ -1,0 +1,155 @@
+import {
+  type AdapterLimits,
+  type ChatAdapter,
+  createLogEmitter,
+  describeError,
+  type IMBridgeError,
+  type JsonValue,
+  type OpenReplyOptions,
+  type PostOptions,
+  type PostResult,
+  type ReceiveResult,
+  type ReplySink,
+  type ReplyTarget,
+  ValidationError,
+} from '@imbridge/core';
+import { createRongCloudClient } from '../client/client.ts';
+import type { RongCloudClient } from '../client/types.ts';
+import { parseRongCloudWebhook } from '../webhooks/parse.ts';
+import {
+  rejectionReason,
+  webhookAcknowledgement,
+  webhookRejection,
+} from '../webhooks/responses.ts';
+import { toInboundEvents } from './inbound.ts';
+import { type RongCloudAdapterOptions, resolveAdapterSettings } from './options.ts';
+import { finalCalls, publishText, type StreamSinkSnapshot, streamSink, textSink } from './sinks.ts';
+
+const PLATFORM = 'rongcloud';
+
+/** The RongCloud {@link ChatAdapter}, with its server API client exposed. */
+export interface RongCloudAdapter extends ChatAdapter {
+  /** The server API client the adapter uses. */
+  readonly client: RongCloudClient;
+  /** True when replies stream as `RC:StreamMsg`. */
+  readonly streaming: boolean;
+}
+
+function parseSnapshot(value: JsonValue): StreamSinkSnapshot {
+  const snapshot = value as Partial<StreamSinkSnapshot> | null;
+  if (
+    typeof snapshot !== 'object' ||
+    snapshot === null ||
+    snapshot.v !== 1 ||
+    snapshot.mode !== 'stream' ||
+    typeof snapshot.seq !== 'number' ||
+    typeof snapshot.delivered !== 'string'
+  ) {
+    throw new ValidationError({
+      message: 'Not a RongCloud reply snapshot',
+      code: 'invalid-snapshot',
+    });
+  }
+  return snapshot as StreamSinkSnapshot;
+}
+
+/**
+ * Plugs RongCloud into `@imbridge/core`'s bot runtime: a bot user's webhook integration
+ * (`type: 'webhook'`) posts each message to your URL; the adapter verifies the URL's signature,
+ * parses the event, and replies as the bot — streamed as one `RC:StreamMsg` that grows chunk by
+ * chunk (paced by the runtime) and ends `complete`, or as one `RC:TxtMsg` with `streaming:
+ * false`. A failure becomes a short text message. One adapter can serve several bot users.
+ *
+ * RongCloud offers no stop signal a user can send to a streaming reply, so RongCloud bots are
+ * never interrupted by users (a newer message can still supersede a reply under
+ * `concurrency: 'interrupt'`).
+ *
+ * @throws {ValidationError} when an option is invalid, or `appSecret` is missing while
+ * signatures are verified.
+ * @example
+ * ```ts
+ * const adapter = createRongCloudAdapter({
+ *   appKey: process.env.RONGCLOUD_APP_KEY ?? '',
+ *   appSecret: process.env.RONGCLOUD_APP_SECRET,
+ *   botUserIds: ['bot-assistant'],
+ * });
+ * createServer(toNodeListener(createBot({ model }).webhook(adapter))).listen(3000);
+ * ```
+ */
+export function createRongCloudAdapter(options: RongCloudAdapterOptions): RongCloudAdapter {
+  const settings = resolveAdapterSettings(options);
+  const client = options.client ?? createRongCloudClient(options);
+  const log = createLogEmitter(options.logger);
+  const botSet = settings.botUserIds === undefined ? undefined : new Set(settings.botUserIds);
+  const answers = (botUserId: string): boolean => botSet === undefined || botSet.has(botUserId);
+  const isBot = (userId: string): boolean => botSet?.has(userId) === true;
+  const limits: AdapterLimits = {
+    maxMessageBytes: settings.maxTextBytes,
+    minUpdateIntervalMs: settings.minUpdateIntervalMs,
+    // The stream message APIs allow 100 calls/s per app.
+    callsPerSecond: 100,
+  };
+  const sinks = { client, finalUpdateRetry: settings.finalUpdateRetry };
+  if (!settings.verifySignatures) {
+    log('warn', { event: 'signature-check-disabled', platform: PLATFORM });
+  }
+  const parseOptions = {
+    appSecret: settings.appSecret,
+    verifySignatures: settings.verifySignatures,
+    maxAgeMs: settings.webhookMaxAgeMs,
+  };
+
+  return {
+    platform: PLATFORM,
+    limits,
+    client,
+    streaming: settings.streaming,
+
+    async receive(request: Request): Promise<ReceiveResult> {
+      try {
+        const webhook = await parseRongCloudWebhook(request, parseOptions);
+        return {
+          response: webhookAcknowledgement(),
+          events: toInboundEvents(webhook, answers, isBot),
+        };
+      } catch (error) {
+        const response = webhookRejection(error);
+        log(response.status >= 500 ? 'error' : 'warn', {
+          event: 'webhook-rejected',
+          platform: PLATFORM,
+          statusCode: response.status,
+          reason: rejectionReason(error),
+          error: describeError(error as IMBridgeError),
+        });
+        return { response, events: [] };
+      }
+    },
+
+    async post(target: ReplyTarget, text: string, postOptions?: PostOptions): Promise<PostResult> {
+      const id = await publishText(client, target, text, { signal: postOptions?.signal });
+      return { id: id ?? '' };
+    },
+
+    async openReply(target: ReplyTarget, openOptions?: OpenReplyOptions): Promise<ReplySink> {
+      if (!settings.streaming) return textSink(sinks, target);
+      return streamSink(sinks, target, openOptions?.signal);
+    },
+
+    async resumeReply(
+      target: ReplyTarget,
+      snapshot: JsonValue,
+      resumeOptions?: PostOptions,
+    ): Promise<ReplySink> {
+      return streamSink(sinks, target, resumeOptions?.signal, parseSnapshot(snapshot));
+    },
+
+    async postError(
+      target: ReplyTarget,
+      message: string,
+      postOptions?: PostOptions,
+    ): Promise<void> {
+      // The user is waiting on this one: it gets the final update's retries and deadline.
+      await publishText(client, target, message, finalCalls(sinks, postOptions?.signal)());
+    },
+  };
+}
