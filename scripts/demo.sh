@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job: the demo bot answering a chat message end to end, on local defaults (no cloud
-# account): a streamed reply, an interrupted reply and an error reply, printed as a client sees them.
+# The main job: the demo bots answering chat messages end to end, on local defaults (no cloud
+# account), printed as a client sees them: first the Tencent Cloud Chat robot (a streamed reply,
+# an interrupted reply, an error reply, a group @-mention), then the RongCloud bots with Dify (the
+# dify_chatflow bot as stored, and RC:StreamMsg replies keeping each user's Dify conversation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

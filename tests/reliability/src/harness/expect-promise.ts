@@ -4,13 +4,10 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { type CheckOptions, checkPromise, type PromiseReport } from './promise-check.ts';
+import { RESULTS_FILE } from './results-file.ts';
 import type { Scene } from './scene.ts';
-
-/** Where each scenario's figures are appended (one JSON line each; see `report.mjs`). */
-export const RESULTS_FILE = fileURLToPath(new URL('../../results/last-run.jsonl', import.meta.url));
 
 /** Polls until every accepted question is answered and no bubble is generating, or time is up. */
 export async function settle(

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { RESULTS_FILE } from './expect-promise.ts';
+import { RESULTS_FILE } from './results-file.ts';
 
 /** Starts every run with an empty figures file. */
 export function setup(): void {

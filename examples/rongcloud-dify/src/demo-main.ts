@@ -1,0 +1,28 @@
+import { runRongCloudDemo } from './demo.ts';
+import { renderSetup, renderView, summarize } from './demo-render.ts';
+
+const useColor = process.stdout.isTTY === true;
+const paint = (code: number, text: string): string =>
+  useColor ? `\u001b[${code}m${text}\u001b[0m` : text;
+
+console.log(
+  '\nimbridge RongCloud + Dify demo: the example bot server against a local RongCloud and a local Dify on 127.0.0.1',
+);
+console.log(
+  '(Server API, signed bot webhooks and a Dify Chatflow app emulated; no cloud account needed)\n',
+);
+const result = await runRongCloudDemo({
+  onSetup: (setup) => {
+    for (const line of renderSetup(setup, paint)) console.log(line);
+    console.log(
+      paint(
+        90,
+        '  (the local RongCloud stores the dify_chatflow bot but does not call Dify for it; the real one does)',
+      ),
+    );
+  },
+  onView: (view) => console.log(renderView(view, paint)),
+});
+const { ok, line } = summarize(result);
+console.log(`\n${line}`);
+process.exitCode = ok ? 0 : 1;
