@@ -1,6 +1,7 @@
 import { createBot, memoryState, VERSION } from '@imbridge/core';
 import * as testing from '@imbridge/core/testing';
 import * as llm from '@imbridge/llm';
+import * as rongcloud from '@imbridge/rongcloud';
 import * as tencent from '@imbridge/tencent-chat';
 
 // A bot made at module scope, as edge users do (a Worker refuses timers outside a request: the
@@ -115,8 +116,83 @@ export async function smoke() {
   await moduleScopeRoundTrip();
   const bot = await botRoundTrip();
   const im = await tencentChecks();
+  const rc = await rongcloudChecks();
   const models = await llmChecks();
-  return `core ${VERSION}, ${bot}, ${im}, ${models}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
+  return `core ${VERSION}, ${bot}, ${im}, ${rc}, ${models}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
+}
+
+/**
+ * RongCloud on this runtime: the published signature vector, a signed webhook through the
+ * adapter, and a signed client call through an injected fetch (the server checks the signature).
+ * @returns {Promise<string>} a summary.
+ */
+export async function rongcloudChecks(rc = rongcloud) {
+  const vector = rc.rongCloudSignature('Y1W2MeFwwwRxa0', '14314', '1408710653000');
+  if (vector !== '30be0bbca9c9b2e27578701e9fda2358a814c88f') {
+    throw new Error(`RongCloud signature vector mismatch: ${vector}`);
+  }
+  const adapter = rc.createRongCloudAdapter({
+    appKey: 'smoke-key',
+    appSecret: 'smoke-secret',
+    baseUrl: 'http://127.0.0.1:9',
+    botUserIds: ['bot-smoke'],
+    logger: false,
+  });
+  const nonce = '12345';
+  const signTimestamp = String(Date.now());
+  const query = new URLSearchParams({
+    nonce,
+    signTimestamp,
+    signature: rc.rongCloudSignature('smoke-secret', nonce, signTimestamp),
+  });
+  const body = {
+    type: 'message:private',
+    timestamp: Date.now(),
+    bot: { userId: 'bot-smoke', name: 'Smoke' },
+    data: {
+      fromUserId: 'alice',
+      toUserId: 'bot-smoke',
+      objectName: 'RC:TxtMsg',
+      content: JSON.stringify({ content: 'hello' }),
+      channelType: 'PERSON',
+      msgUID: 'smoke-uid-1',
+    },
+  };
+  const received = await adapter.receive(
+    new Request(`http://bot.local/rongcloud?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+  const [event] = received.events;
+  if (
+    received.response.status !== 200 ||
+    event?.type !== 'message' ||
+    event.message.text !== 'hello'
+  ) {
+    throw new Error(`the RongCloud webhook was not accepted: ${received.response.status}`);
+  }
+  const client = rc.createRongCloudClient({
+    appKey: 'smoke-key',
+    appSecret: 'smoke-secret',
+    baseUrl: 'http://rongcloud.local',
+    fetch: async (input, init) => {
+      const request = new Request(input, init);
+      const expected = rc.rongCloudSignature(
+        'smoke-secret',
+        request.headers.get('Nonce') ?? '',
+        request.headers.get('Timestamp') ?? '',
+      );
+      if (request.headers.get('Signature') !== expected) {
+        return Response.json({ code: 1004, errorMessage: 'signature error' }, { status: 401 });
+      }
+      return Response.json({ code: 200, userId: 'alice', token: 'smoke-token' });
+    },
+  });
+  const registered = await client.registerUser({ userId: 'alice', name: 'Alice' });
+  if (registered.token !== 'smoke-token') throw new Error('the RongCloud client call failed');
+  return 'rongcloud sign+webhook+rest ok';
 }
 
 /**
