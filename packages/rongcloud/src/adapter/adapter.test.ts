@@ -125,6 +125,40 @@ describe('createRongCloudAdapter', () => {
       expect(event.message.target.conversationId).toMatch(new RegExp(`^group:.+:${BOT}$`));
     });
 
+    it('serves several bots: each message goes to the conversation of the bot it was sent to', async () => {
+      const both = createRongCloudAdapter({
+        appKey: APP_KEY,
+        appSecret: FIXTURE_APP_SECRET,
+        botUserIds: [BOT, 'bot-second'],
+        logger: false,
+      });
+      const toSecond = webhookRequest({
+        body: {
+          ...privateTextMessage,
+          bot: { ...privateTextMessage.bot, userId: 'bot-second' },
+          data: {
+            ...privateTextMessage.data,
+            fromUserId: 'alice',
+            toUserId: 'bot-second',
+            msgUID: 'uid-second',
+          },
+        },
+        query: signedQuery({ timestamp: String(Date.now()) }),
+      });
+      const first = await both.receive(privateWebhook('Hello', 'uid-first'));
+      const second = await both.receive(toSecond);
+      const targets = [...first.events, ...second.events].map((event) =>
+        event.type === 'message' ? event.message.target : undefined,
+      );
+      expect(targets).toEqual([
+        expect.objectContaining({ conversationId: `private:${BOT}:alice`, botId: BOT }),
+        expect.objectContaining({
+          conversationId: 'private:bot-second:alice',
+          botId: 'bot-second',
+        }),
+      ]);
+    });
+
     it('ignores messages for other bots and messages from its bots', async () => {
       const other = createRongCloudAdapter({
         appKey: APP_KEY,
