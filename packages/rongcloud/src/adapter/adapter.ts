@@ -70,7 +70,7 @@ function parseSnapshot(value: JsonValue): StreamSinkSnapshot {
  * ```ts
  * const adapter = createRongCloudAdapter({
  *   appKey: process.env.RONGCLOUD_APP_KEY ?? '',
- *   appSecret: process.env.RONGCLOUD_APP_SECRET,
+ *   appSecret: process.env.RONGCLOUD_APP_SECRET ?? '',
  *   botUserIds: ['bot-assistant'],
  * });
  * createServer(toNodeListener(createBot({ model }).webhook(adapter))).listen(3000);

@@ -43,8 +43,8 @@ export const MAX_STREAM_CALL_BYTES = 128 * 1024;
 const STREAM_OBJECT_NAME = 'RC:StreamMsg';
 const ID_LIMITS = { max: 64, unit: 'bytes' } as const;
 
-/** One checked call. */
-interface StreamCall {
+/** One checked call (or one chunk RongCloud's own Dify integration sends as the bot). */
+export interface StreamCall {
   fromUserId: string;
   /** `toUserId` (private) or `toGroupId` (group). */
   targetId: string;
@@ -122,10 +122,15 @@ function receiverContent(stream: LocalStreamState, type: string | undefined): Js
   };
 }
 
-function startStream(
+/**
+ * Creates the stream message of a first chunk. `origin` `'dify'` is a reply of RongCloud's own
+ * Dify integration: it has no message-level wire body (no client call created it).
+ */
+export function startStream(
   state: LocalRongCloudState,
   call: StreamCall,
   kind: 'private' | 'group',
+  origin: 'api' | 'dify' = 'api',
 ): StoredMessage {
   if (kind === 'group') requireGroup(state, call.targetId);
   const stream: LocalStreamState = {
@@ -140,8 +145,8 @@ function startStream(
     ...(kind === 'private' ? { toUserId: call.targetId } : { groupId: call.targetId }),
     objectName: STREAM_OBJECT_NAME,
     content: receiverContent(stream, call.type),
-    wireBody: call.body,
-    origin: 'api',
+    wireBody: origin === 'api' ? call.body : undefined,
+    origin,
   });
   message.stream = stream;
   return message;
@@ -157,7 +162,8 @@ function chunkOf(state: LocalRongCloudState, call: StreamCall) {
   };
 }
 
-function continueStream(
+/** Adds a later chunk to the stream `messageUID`; answers 1002 when the rules forbid it. */
+export function continueStream(
   state: LocalRongCloudState,
   call: StreamCall,
   kind: 'private' | 'group',

@@ -9,6 +9,7 @@ export {
   LOCAL_RONGCLOUD_APIS,
   LOCAL_RONGCLOUD_DEFAULT_RATE_LIMITS,
 } from './apis.ts';
+export { DIFY_CONVERSATION_TTL_MS } from './dify-conversations.ts';
 export { LOCAL_RONGCLOUD_ERROR_CODES } from './error-codes.ts';
 export { createLocalRongCloud } from './local-rongcloud.ts';
 export type {
@@ -21,6 +22,7 @@ export type {
 } from './stored-types.ts';
 export type {
   LocalDeliveryResult,
+  LocalDifyCall,
   LocalFaultOptions,
   LocalHost,
   LocalRequestRecord,

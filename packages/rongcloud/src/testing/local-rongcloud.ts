@@ -67,7 +67,9 @@ function createGroup(
  * private and group publish, recall, and `RC:StreamMsg` stream messages — with the vendor's
  * signature headers, content types, envelope, codes, limits and per-API rate limits; plus
  * simulated users whose messages reach bots with a `webhook` integration as signed
- * `message:private` / `message:group` webhooks.
+ * `message:private` / `message:group` webhooks, and bots with a `dify_chat`, `dify_chatflow` or
+ * `dify_completion` integration answer through Dify as RongCloud's own integration does (calls
+ * logged in `difyCalls`, answers stored as the bot's `RC:StreamMsg` or `RC:TxtMsg`).
  *
  * Checks run in this order: path, method, signature (HTTP 401, 1004), content type (1002),
  * injected fault, parameters (1002), rate limit (HTTP 429, 1008), the call (see
@@ -85,7 +87,10 @@ function createGroup(
  *   an accepted chunk answers 200 and changes nothing, even after `complete`; a repeated first
  *   chunk creates a second message (`api-stream.ts`);
  * - webhooks: group event `message:group`, `data.msgUID`/`msgTimestamp`/`groupId`, one POST per
- *   mentioned bot, no retries (`simulated-users.ts`, `webhook-delivery.ts`).
+ *   mentioned bot, no retries (`simulated-users.ts`, `webhook-delivery.ts`);
+ * - Dify integrations: which `inputs` are sent (`bot_*`, `data_*`, nested values as JSON
+ *   strings), the 24 h conversation map and its reset, how the answer is stored and what a
+ *   failure leaves (`dify-forwarding.ts`, `dify-conversations.ts`, `dify-reply.ts`).
  *
  * Faults (`failNext`) strike before a call is processed, or after RongCloud stored it
  * (`after: 'store'`): a lost answer — reset, late or a gateway error — that a client's retry must
@@ -144,6 +149,9 @@ export async function createLocalRongCloud(
     conversation: (selector) => conversationOf(state, selector),
     get requests() {
       return state.requests.map((request) => ({ ...request }));
+    },
+    get difyCalls() {
+      return state.difyCalls.map((call) => structuredClone(call));
     },
     failNext: (api, code, times, faultOptions = {}) => {
       const { forMs } = faultOptions;

@@ -22,6 +22,7 @@ export interface LocalRongCloudConfig {
   readonly rateLimits: Readonly<Record<LocalRongCloudAPI, number>>;
   readonly timestampToleranceMs: number | undefined;
   readonly webhookTimeoutMs: number;
+  readonly difyTimeoutMs: number;
   readonly now: () => number;
 }
 
@@ -99,6 +100,10 @@ export function resolveLocalRongCloudOptions(options: LocalRongCloudOptions): {
               { owner: OWNER, name: 'webhookTimeoutMs' },
               { min: 1 },
             ),
+      difyTimeoutMs:
+        options.difyTimeoutMs === undefined
+          ? 60_000
+          : checkInteger(options.difyTimeoutMs, { owner: OWNER, name: 'difyTimeoutMs' }, { min: 1 }),
       now: options.now ?? Date.now,
     },
     callbackUrl: checkUrl(options.callbackUrl, 'callbackUrl'),

@@ -1,7 +1,8 @@
 /**
  * Simulated users of the local RongCloud: text messages sent as a RongCloud client would (private
- * to a bot, or to a group with @-mentions), stored like any message and delivered to each
- * addressed bot's webhook as `message:private` / `message:group`.
+ * to a bot, or to a group with @-mentions), stored like any message, delivered to each addressed
+ * bot's webhook as `message:private` / `message:group`, and answered through Dify by each
+ * addressed bot with a Dify integration (`dify-forwarding.ts`), webhook first.
  *
  * Emulator assumptions (RongCloud documents `message:private` and only some of its `data`
  * fields): the group event is named `message:group`; `data` carries `msgUID` and `msgTimestamp`
@@ -12,13 +13,19 @@
  * @module
  * @see https://docs.rongcloud.cn/platform-chat-api/bot/callback-channels/bot-callback-webhook
  */
+import { forwardToDify } from './dify-forwarding.ts';
 import {
   type LocalRongCloudState,
   type StoredBot,
   type StoredMessage,
   storeMessage,
 } from './store.ts';
-import type { LocalDeliveryResult, LocalRongCloud, LocalWebhookDelivery } from './types.ts';
+import type {
+  LocalDeliveryResult,
+  LocalDifyCall,
+  LocalRongCloud,
+  LocalWebhookDelivery,
+} from './types.ts';
 import { postWebhook, webhookBot, webhookUrlOf } from './webhook-delivery.ts';
 import type { JsonObject } from './wire.ts';
 
@@ -56,7 +63,10 @@ function webhookBody(
   return { type: eventType, timestamp: state.config.now(), bot: webhookBot(bot), data };
 }
 
-/** POSTs the webhook of `message` to each bot (in order) that has a matching webhook integration. */
+/**
+ * For each bot in order: POSTs the webhook of `message` when it has a matching webhook
+ * integration, then calls Dify when it has a matching Dify integration (answer stored).
+ */
 async function deliverTo(
   state: LocalRongCloudState,
   eventType: string,
@@ -64,11 +74,14 @@ async function deliverTo(
   message: StoredMessage,
 ): Promise<LocalDeliveryResult> {
   const deliveries: LocalWebhookDelivery[] = [];
+  const difyCalls: LocalDifyCall[] = [];
   for (const bot of bots) {
-    const url = webhookUrlOf(state, bot, eventType, message.objectName);
-    if (url === undefined) continue;
     const body = webhookBody(state, eventType, bot, message);
-    deliveries.push(await postWebhook(state, { botUserId: bot.userId, url }, body));
+    const url = webhookUrlOf(state, bot, eventType, message.objectName);
+    if (url !== undefined) {
+      deliveries.push(await postWebhook(state, { botUserId: bot.userId, url }, body));
+    }
+    difyCalls.push(...(await forwardToDify(state, { bot, message, eventType, callbackBody: body })));
   }
   const [first] = deliveries;
   return {
@@ -77,6 +90,7 @@ async function deliverTo(
     delivered: first !== undefined,
     messageUID: message.messageUID,
     deliveries,
+    difyCalls,
   };
 }
 

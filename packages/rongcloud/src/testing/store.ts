@@ -6,6 +6,7 @@
  * @module
  */
 import type { LocalRongCloudAPI } from './apis.ts';
+import { createDifyConversations, type DifyConversations } from './dify-conversations.ts';
 import type { LocalRongCloudConfig } from './options.ts';
 import type {
   LocalBot,
@@ -13,7 +14,7 @@ import type {
   LocalConversationSelector,
   LocalMessage,
 } from './stored-types.ts';
-import type { LocalHost, LocalRequestRecord } from './types.ts';
+import type { LocalDifyCall, LocalHost, LocalRequestRecord } from './types.ts';
 import type { JsonObject } from './wire.ts';
 
 /** A registered user (`/user/getToken.json` or `registerUser`). */
@@ -62,6 +63,10 @@ export interface LocalRongCloudState {
   readonly requests: LocalRequestRecord[];
   /** Hosts whose connections are reset. */
   readonly downHosts: Set<LocalHost>;
+  /** Every call the Dify integrations made, in order. */
+  readonly difyCalls: LocalDifyCall[];
+  /** The Dify conversations of the Dify integrations. */
+  readonly difyConversations: DifyConversations;
 }
 
 /** Creates an empty state. */
@@ -79,6 +84,8 @@ export function createLocalRongCloudState(
     messagesByUID: new Map(),
     requests: [],
     downHosts: new Set(),
+    difyCalls: [],
+    difyConversations: createDifyConversations(config.now),
   };
 }
 
@@ -137,7 +144,7 @@ export interface NewMessage {
   objectName: string;
   content: JsonObject;
   wireBody?: JsonObject | undefined;
-  origin: 'api' | 'client';
+  origin: 'api' | 'client' | 'dify';
 }
 
 /** Stores a message with a fresh UID. */

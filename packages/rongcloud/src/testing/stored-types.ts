@@ -44,7 +44,10 @@ export interface LocalStreamChunk {
   delta: string;
   /** `content.complete`. */
   complete: boolean;
-  /** The whole JSON body of the call, as received. */
+  /**
+   * The whole JSON body of the call, as received. For a reply of a Dify integration, the body
+   * RongCloud would send through `publish_stream.json` for this chunk.
+   */
   wireBody: Readonly<Record<string, unknown>>;
   /** When it arrived, in milliseconds since the epoch. */
   atMs: number;
@@ -105,11 +108,15 @@ export interface LocalMessage {
   stream?: LocalStreamState;
   /**
    * The fields of the call that created it, as received (form fields as strings, repeated keys
-   * as arrays; JSON as sent). Messages sent by simulated users have none.
+   * as arrays; JSON as sent). Messages sent by simulated users and replies of a Dify integration
+   * have none.
    */
   wireBody?: Readonly<Record<string, unknown>>;
-  /** Sent through the Server API or by a simulated user. */
-  origin: 'api' | 'client';
+  /**
+   * Sent through the Server API (`'api'`), by a simulated user (`'client'`), or as a bot's answer
+   * by RongCloud's own Dify integration (`'dify'`).
+   */
+  origin: 'api' | 'client' | 'dify';
   /** When it was sent, in milliseconds since the epoch. */
   sentAtMs: number;
   /** True once recalled. */

@@ -61,6 +61,11 @@ export interface LocalRongCloudOptions {
   timestampToleranceMs?: number | undefined;
   /** Timeout of each webhook POST, in milliseconds. @default 10000 */
   webhookTimeoutMs?: number | undefined;
+  /**
+   * Timeout of each call a Dify integration makes to Dify (`/chat-messages`,
+   * `/completion-messages`), the whole answer included, in milliseconds. @default 60000
+   */
+  difyTimeoutMs?: number | undefined;
 }
 
 /**
@@ -170,6 +175,46 @@ export interface LocalWebhookDelivery {
 }
 
 /**
+ * One call RongCloud's own Dify integration made for a bot (`dify_chat`, `dify_completion`,
+ * `dify_chatflow`), as logged in {@link LocalRongCloud.difyCalls}. A retry without the
+ * conversation (after Dify answered 404 or `conversation_completed`) is a call of its own.
+ *
+ * @example
+ * ```ts
+ * const [call] = local.difyCalls;
+ * console.log(call?.url, call?.status, call?.conversationId, call?.error);
+ * ```
+ * @see https://docs.rongcloud.cn/platform-chat-api/bot/callback-channels/bot-callback-dify
+ */
+export interface LocalDifyCall {
+  /** The bot answering. */
+  botUserId: string;
+  /** The integration that made the call. */
+  integrationType: 'dify_chat' | 'dify_completion' | 'dify_chatflow';
+  /** The URL POSTed to: the integration's `callbackUrl` + `/chat-messages` or `/completion-messages`. */
+  url: string;
+  /** The JSON body sent (the API key travels only in the `Authorization` header). */
+  requestBody: Readonly<Record<string, unknown>>;
+  /** `streaming` (the integration's `stream`, default true) or `blocking`. */
+  responseMode: 'streaming' | 'blocking';
+  /** HTTP status of Dify's answer; 0 when no answer came (network error, timeout). */
+  status: number;
+  /** The conversation Dify answered in (chat apps), else the one sent, else `undefined`. */
+  conversationId: string | undefined;
+  /** The answer text received (partial when the call failed mid-stream). */
+  answer: string;
+  /** UID of the bot message the answer was stored as; `undefined` when none was stored. */
+  replyMessageUID: string | undefined;
+  /**
+   * What went wrong — `HTTP 401 unauthorized: …`, `error event invalid_param: …`, `network: …`,
+   * `timeout` — or `undefined` when the call succeeded.
+   */
+  error: string | undefined;
+  /** When the call started, in milliseconds since the epoch. */
+  atMs: number;
+}
+
+/**
  * What a simulated user's message led to.
  *
  * @example
@@ -188,6 +233,11 @@ export interface LocalDeliveryResult {
   messageUID: string;
   /** Every webhook POSTed, one per addressed bot with an enabled webhook integration. */
   deliveries: LocalWebhookDelivery[];
+  /**
+   * Every call to Dify this message caused, one per addressed bot with an enabled Dify
+   * integration (two when a conversation was retried), each finished and its answer stored.
+   */
+  difyCalls: LocalDifyCall[];
 }
 
 /**
@@ -244,6 +294,8 @@ export interface LocalRongCloud {
   conversation(selector: LocalConversationSelector): LocalMessage[];
   /** Every Server API request, in arrival order, on both hosts. */
   readonly requests: ReadonlyArray<LocalRequestRecord>;
+  /** Every call made to Dify by the bots' Dify integrations (copies), in order. */
+  readonly difyCalls: ReadonlyArray<LocalDifyCall>;
   /**
    * Makes the next `times` calls of `api` fail with `code` (its HTTP status from RongCloud's
    * table, e.g. 1000 → 500), after the signature and content-type checks (`requests` records
@@ -286,14 +338,18 @@ export interface LocalRongCloud {
   createGroup(group: { groupId: string; memberIds: ReadonlyArray<string>; name?: string }): void;
   /**
    * A user sends an `RC:TxtMsg` to `toBot`; when it is a bot with an enabled `webhook`
-   * integration listening to `message:private`, POSTs the signed webhook.
+   * integration listening to `message:private`, POSTs the signed webhook; when it has an enabled
+   * `dify_*` integration, calls Dify as RongCloud does and stores the answer as the bot's
+   * message (see `dify-forwarding.ts`). Resolves once the webhook was answered and Dify's
+   * answer is stored. A failing Dify call is logged in `difyCalls`, never thrown.
    * @throws {Error} when `from` is not a registered user, or the webhook POST fails or times out.
    */
   userSends(message: { from: string; toBot: string; text: string }): Promise<LocalDeliveryResult>;
   /**
    * A group member sends an `RC:TxtMsg`, @-mentioning `mentionBotIds` (`mentionedInfo` type 2 in
    * the content; the text is sent as given). Every mentioned bot that is a member and has an
-   * enabled `webhook` integration listening to `message:group` gets the signed webhook.
+   * enabled `webhook` integration listening to `message:group` gets the signed webhook; one with
+   * an enabled `dify_*` integration answers in the group through Dify, as in `userSends`.
    * @throws {Error} when the group is unknown or the sender is not a member, or a POST fails.
    */
   userSendsToGroup(message: {

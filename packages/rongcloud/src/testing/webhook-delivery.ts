@@ -27,7 +27,11 @@ export function webhookBot(bot: StoredBot): JsonObject {
   };
 }
 
-function listens(list: unknown, value: string): boolean {
+/**
+ * True when an integration's `events` or `objectNames` list lets `value` through: a list that is
+ * absent or empty listens to everything.
+ */
+export function listens(list: unknown, value: string): boolean {
   return !Array.isArray(list) || list.length === 0 || list.includes(value);
 }
 

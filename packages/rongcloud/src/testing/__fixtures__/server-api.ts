@@ -13,6 +13,8 @@ import type { LocalHost, LocalRongCloud, LocalRongCloudOptions } from '../types.
 
 export const APP_KEY = 'local-app-key';
 export const APP_SECRET = 'local-app-secret';
+/** A Dify base URL nothing listens on: calls to it are refused at once. */
+export const CLOSED_DIFY_URL = 'http://127.0.0.1:9/v1';
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -116,7 +118,11 @@ export async function call(
   return { status: response.status, body: answerSchema.parse(await response.json()) };
 }
 
-/** A `dify_chatflow` + `webhook` bot body, as in RongCloud's Dify guide. */
+/**
+ * A `dify_chatflow` + `webhook` bot body, as in RongCloud's Dify guide — but its Dify base URL is
+ * a closed port on 127.0.0.1 (the local RongCloud calls Dify for it: the call is refused at once
+ * and logged, nothing leaves the machine).
+ */
 export function botBody(userId: string, webhookUrl = 'https://yourserver.com/callback') {
   return {
     userId,
@@ -133,7 +139,7 @@ export function botBody(userId: string, webhookUrl = 'https://yourserver.com/cal
       },
       {
         type: 'dify_chatflow',
-        callbackUrl: 'https://api.dify.ai/v1',
+        callbackUrl: CLOSED_DIFY_URL,
         stream: true,
         auth: { apiKey: 'app-dify-key' },
       },
