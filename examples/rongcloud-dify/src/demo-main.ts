@@ -9,7 +9,7 @@ console.log(
   '\nimbridge RongCloud + Dify demo: the example bot server against a local RongCloud and a local Dify on 127.0.0.1',
 );
 console.log(
-  '(Server API, signed bot webhooks and a Dify Chatflow app emulated; no cloud account needed)\n',
+  "(Server API, signed bot webhooks, RongCloud's own Dify integration and a Dify Chatflow app emulated; no cloud account needed)\n",
 );
 const result = await runRongCloudDemo({
   onSetup: (setup) => {
@@ -17,7 +17,7 @@ const result = await runRongCloudDemo({
     console.log(
       paint(
         90,
-        '  (the local RongCloud stores the dify_chatflow bot but does not call Dify for it; the real one does)',
+        "  (the local RongCloud calls Dify for the dify_chatflow bot itself, as RongCloud's own integration does)",
       ),
     );
   },

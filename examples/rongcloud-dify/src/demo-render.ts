@@ -1,4 +1,5 @@
-import type { ClientView, DemoResult, DemoSetup } from './demo.ts';
+import type { ClientView, DemoResult, DemoSetup, DifyView } from './demo.ts';
+import { DEMO_DIFY_BOT, DEMO_WEBHOOK_BOT } from './local-services.ts';
 import { describeSetup } from './setup-bots.ts';
 
 /** Colours for a terminal; plain text otherwise. */
@@ -26,35 +27,55 @@ export function renderView(view: ClientView, paint: Paint = plain): string {
     return `\n${time}  ${paint(36, view.user.padEnd(7))}  ${view.text}  ${paint(90, `[${view.user} → ${view.botUserId}]`)}`;
   }
   if (view.from === 'dify') {
+    const caller = view.botUserId === DEMO_WEBHOOK_BOT ? 'the bot server' : 'RongCloud';
     const how = view.continued
-      ? 'conversation_id sent back: conversation kept'
-      : `new conversation for ${view.user}`;
+      ? `conversation_id sent back by ${caller}: conversation kept`
+      : `new conversation for ${view.user}, asked by ${caller}`;
     return `${time}  ${paint(33, 'dify   ')}  conversation ${view.conversationId.slice(0, 8)}, turn ${view.turn}  ${paint(90, `[${how}]`)}`;
   }
   const mark = view.complete
     ? paint(32, 'bot ✓  ')
     : paint(35, view.seq === 1 ? 'bot …  ' : 'bot ↻  ');
-  const tag = `RC:StreamMsg seq ${view.seq}${view.complete ? ', complete' : ''}`;
+  const tag = `${view.botUserId} RC:StreamMsg seq ${view.seq}${view.complete ? ', complete' : ''}`;
   return `${time}  ${mark}  ${view.text.trimEnd()}  ${paint(90, `[${tag}]`)}`;
+}
+
+/** Whether alice's second question to `botUserId` continued her first one's Dify conversation. */
+function keptFor(result: DemoResult, botUserId: string): boolean {
+  const [first, second] = result.views.filter(
+    (view): view is DifyView =>
+      view.from === 'dify' && view.user === 'alice' && view.botUserId === botUserId,
+  );
+  return (
+    second?.continued === true &&
+    second.turn === 2 &&
+    second.conversationId === first?.conversationId
+  );
 }
 
 /** Whether the demo showed what it should, and the closing line saying so. */
 export function summarize(result: DemoResult): { ok: boolean; line: string } {
   const bot = result.views.filter((view) => view.from === 'bot');
   const completed = bot.filter((view) => view.complete);
+  const byRongCloud = completed.filter((view) => view.botUserId === DEMO_DIFY_BOT).length;
   const runs = result.views.filter((view) => view.from === 'dify');
-  const [aliceFirst, aliceSecond] = runs.filter((view) => view.user === 'alice');
+  const aliceFirst = runs.find((view) => view.user === 'alice');
   const bobs = runs.find((view) => view.user === 'bob');
-  const kept =
-    aliceSecond?.continued === true &&
-    aliceSecond.turn === 2 &&
-    aliceSecond.conversationId === aliceFirst?.conversationId;
+  const kept = keptFor(result, DEMO_WEBHOOK_BOT);
+  const keptByRongCloud = keptFor(result, DEMO_DIFY_BOT);
   const bobOwn = bobs !== undefined && bobs.conversationId !== aliceFirst?.conversationId;
-  const ok = completed.length === 3 && bot.length > completed.length && kept && bobOwn;
+  const ok =
+    completed.length === 5 &&
+    byRongCloud === 2 &&
+    bot.length > completed.length &&
+    kept &&
+    keptByRongCloud &&
+    bobOwn;
   const line =
     `${ok ? 'demo ok' : 'demo FAILED'}: ${completed.length} RC:StreamMsg replies completed ` +
-    `(${bot.length} chunks); alice's second question ${kept ? 'continued' : 'did NOT continue'} ` +
-    `her Dify conversation (turn ${aliceSecond?.turn ?? '?'}); bob ${bobOwn ? 'got' : 'did NOT get'} ` +
-    'a conversation of his own.';
+    `(${bot.length} chunks; ${byRongCloud} by RongCloud's own Dify integration); alice's second ` +
+    `question ${kept ? 'continued' : 'did NOT continue'} her Dify conversation with the webhook bot ` +
+    `and ${keptByRongCloud ? 'continued' : 'did NOT continue'} hers with ${DEMO_DIFY_BOT}; ` +
+    `bob ${bobOwn ? 'got' : 'did NOT get'} a conversation of his own.`;
   return { ok, line };
 }

@@ -25,7 +25,13 @@ describe('RongCloud + Dify demo', () => {
 
   it('answers each question with one RC:StreamMsg that grows chunk by chunk and completes', () => {
     const messages = replies();
-    expect(messages.map((chunks) => chunks[0]?.user)).toEqual(['alice', 'alice', 'bob']);
+    expect(messages.map((chunks) => [chunks[0]?.botUserId, chunks[0]?.user])).toEqual([
+      ['bot-assistant', 'alice'],
+      ['bot-assistant', 'alice'],
+      ['bot-assistant', 'bob'],
+      ['bot-dify', 'alice'],
+      ['bot-dify', 'alice'],
+    ]);
     for (const chunks of messages) {
       expect(chunks.length).toBeGreaterThan(1);
       expect(chunks.map((chunk) => chunk.seq)).toEqual(chunks.map((_, index) => index + 1));
@@ -35,13 +41,16 @@ describe('RongCloud + Dify demo', () => {
       // Each chunk carries only the new text; the client shows them joined.
       expect(chunks.map((chunk) => chunk.delta).join('')).toBe(chunks.at(-1)?.text);
     }
-    const [aliceRun, , bobRun] = runs();
+    const [aliceRun, , bobRun, aliceDifyRun] = runs();
     const alice = aliceRun?.conversationId.slice(0, 8);
     const bob = bobRun?.conversationId.slice(0, 8);
+    const aliceDify = aliceDifyRun?.conversationId.slice(0, 8);
     expect(messages.map((chunks) => chunks.at(-1)?.text)).toEqual([
       `Hi alice! Dify conversation ${alice}, turn 1. The bot server asked this Dify chatflow and streams its answer back as one RC:StreamMsg.`,
       `Dify conversation ${alice}, turn 2: before, you asked "What does this bot run on?". The server kept the conversation, so Dify remembers.`,
       `Hi bob! Dify conversation ${bob}, turn 1. The bot server asked this Dify chatflow and streams its answer back as one RC:StreamMsg.`,
+      `Hi alice! Dify conversation ${aliceDify}, turn 1. RongCloud asked this Dify chatflow and streams its answer back as one RC:StreamMsg.`,
+      `Dify conversation ${aliceDify}, turn 2: before, you asked "Who answers you here?". RongCloud kept the conversation, so Dify remembers.`,
     ]);
     expect(
       logger.entries.filter((entry) => entry.level === 'warn' || entry.level === 'error'),
@@ -60,6 +69,47 @@ describe('RongCloud + Dify demo', () => {
     expect(bobFirst).toMatchObject({ user: 'bob', turn: 1, continued: false });
     expect(bobFirst?.conversationId).not.toBe(aliceFirst?.conversationId);
     expect(summarize(result).ok).toBe(true);
+  });
+
+  it("answers bot-dify through RongCloud's own dify_chatflow call, keeping alice's conversation", () => {
+    const [, , , first, second] = runs();
+    expect(first).toMatchObject({
+      user: 'alice',
+      botUserId: 'bot-dify',
+      turn: 1,
+      continued: false,
+    });
+    expect(second).toMatchObject({
+      user: 'alice',
+      botUserId: 'bot-dify',
+      turn: 2,
+      continued: true,
+      conversationId: first?.conversationId,
+    });
+    // A conversation of its own: RongCloud keys it by sender and bot, apart from the server's.
+    expect(first?.conversationId).not.toBe(runs()[0]?.conversationId);
+    const calls = result.rongcloudDifyCalls;
+    expect(calls.map((call) => [call.url, call.status, call.responseMode, call.error])).toEqual([
+      [`${result.difyBaseUrl}/chat-messages`, 200, 'streaming', undefined],
+      [`${result.difyBaseUrl}/chat-messages`, 200, 'streaming', undefined],
+    ]);
+    expect(calls[0]?.requestBody).toMatchObject({
+      query: 'Who answers you here?',
+      user: 'alice',
+      conversation_id: '',
+      inputs: {
+        bot_userId: 'bot-dify',
+        bot_name: 'Dify assistant',
+        data_fromUserId: 'alice',
+        data_channelType: 'PERSON',
+        data_content: '{"content":"Who answers you here?"}',
+      },
+    });
+    expect(calls[1]?.requestBody.conversation_id).toBe(first?.conversationId);
+    const stored = replies().filter((chunks) => chunks[0]?.botUserId === 'bot-dify');
+    expect(stored.map((chunks) => chunks[0]?.messageUID)).toEqual(
+      calls.map((call) => call.replyMessageUID),
+    );
   });
 
   it('stores the dify_chatflow bot with exactly the documented wire body', () => {

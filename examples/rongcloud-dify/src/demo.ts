@@ -1,6 +1,7 @@
 import type { LoggerOption } from '@imbridge/core';
 import type { LocalDifyAnswerRequest } from '@imbridge/llm/testing';
 import { REDACTED } from '@imbridge/provider-utils';
+import type { LocalDifyCall } from '@imbridge/rongcloud/testing';
 import { DEMO_DIFY_BOT, DEMO_WEBHOOK_BOT, startLocalServices } from './local-services.ts';
 import { startBotServer } from './server.ts';
 import { type BotSetupStep, setupBots } from './setup-bots.ts';
@@ -33,14 +34,19 @@ export interface BotView {
   atMs: number;
 }
 
-/** A run of the Dify app, as the local Dify saw it: which conversation, which turn. */
+/** A run of the Dify app, as the local Dify saw it: who asked, which conversation, which turn. */
 export interface DifyView {
   from: 'dify';
   user: string;
+  /**
+   * The bot the run answers for: `bot-dify` when RongCloud's own `dify_chatflow` integration
+   * called Dify (its `inputs.bot_userId`), else the webhook bot, whose server called it.
+   */
+  botUserId: string;
   conversationId: string;
   /** 1-based number of this message in its Dify conversation. */
   turn: number;
-  /** True when the server sent the conversation's id (a conversation kept, not a new one). */
+  /** True when the caller sent the conversation's id (a conversation kept, not a new one). */
   continued: boolean;
   atMs: number;
 }
@@ -66,6 +72,8 @@ export interface DemoResult {
   difyBotCreateBody: Readonly<Record<string, unknown>>;
   /** The local Dify's base URL (the `dify_chatflow` integration's `callbackUrl`). */
   difyBaseUrl: string;
+  /** The calls the local RongCloud's own Dify integration made for `bot-dify`. */
+  rongcloudDifyCalls: LocalDifyCall[];
 }
 
 /** A bot body with every integration's `auth.apiKey` replaced by `[redacted]`. */
@@ -84,7 +92,8 @@ export function redactBotBody(body: Readonly<Record<string, unknown>>): Record<s
 
 /**
  * The demo's Dify app: it answers with the conversation and the turn, and remembers the
- * questions of each conversation, as a chatflow with memory would.
+ * questions of each conversation, as a chatflow with memory would. RongCloud's own integration
+ * passes the message's fields as `inputs` (`bot_userId`…), so the app can tell who asked.
  */
 function createDifyApp(): (request: LocalDifyAnswerRequest) => string {
   const questions = new Map<string, string[]>();
@@ -93,19 +102,30 @@ function createDifyApp(): (request: LocalDifyAnswerRequest) => string {
     const earlier = questions.get(id) ?? [];
     questions.set(id, [...earlier, request.query]);
     const conversation = `Dify conversation ${id.slice(0, 8)}, turn ${request.turn}`;
+    const byRongCloud = request.inputs.bot_userId === DEMO_DIFY_BOT;
+    const caller = byRongCloud ? 'RongCloud' : 'The bot server';
     const [first] = earlier;
     if (first === undefined) {
-      return `Hi ${request.user}! ${conversation}. The bot server asked this Dify chatflow and streams its answer back as one RC:StreamMsg.`;
+      return `Hi ${request.user}! ${conversation}. ${caller} asked this Dify chatflow and streams its answer back as one RC:StreamMsg.`;
     }
-    return `${conversation}: before, you asked "${first}". The server kept the conversation, so Dify remembers.`;
+    const keeper = byRongCloud ? 'RongCloud' : 'The server';
+    return `${conversation}: before, you asked "${first}". ${keeper} kept the conversation, so Dify remembers.`;
   };
 }
 
+/** The bot a Dify run answers for: RongCloud's own integration names it in `inputs.bot_userId`. */
+function botOfRun(body: unknown): string {
+  const inputs = (body as { inputs?: { bot_userId?: unknown } } | undefined)?.inputs;
+  return typeof inputs?.bot_userId === 'string' ? inputs.bot_userId : DEMO_WEBHOOK_BOT;
+}
+
 /**
- * The offline demo: a local RongCloud (Server API and signed bot webhooks on 127.0.0.1), a
- * local Dify (the Service API of a Chatflow app), `setup-bots` against them, the example's bot
- * server, and simulated users — alice asks two questions (the second continues her Dify
- * conversation), bob one. Reports what a RongCloud client sees as it happens.
+ * The offline demo: a local RongCloud (Server API, signed bot webhooks and its own Dify
+ * integration on 127.0.0.1), a local Dify (the Service API of a Chatflow app), `setup-bots`
+ * against them, the example's bot server, and simulated users. To the webhook bot, alice asks
+ * two questions (the second continues her Dify conversation), bob one; then alice asks
+ * `bot-dify` two, answered by the local RongCloud calling Dify itself, as the real one does.
+ * Reports what a RongCloud client sees as it happens.
  */
 export async function runRongCloudDemo(
   options: {
@@ -150,6 +170,7 @@ export async function runRongCloudDemo(
       emit({
         from: 'dify',
         user: run.user,
+        botUserId: botOfRun(run.body),
         conversationId: run.conversationId,
         turn: runs
           .slice(0, index + 1)
@@ -160,7 +181,8 @@ export async function runRongCloudDemo(
       });
     });
     for (const message of rongcloud.messages) {
-      if (message.fromUserId !== DEMO_WEBHOOK_BOT || message.stream === undefined) continue;
+      if (message.stream === undefined) continue;
+      if (message.fromUserId !== DEMO_WEBHOOK_BOT && message.fromUserId !== DEMO_DIFY_BOT) continue;
       const seen = seenChunks.get(message.messageUID) ?? 0;
       let text = message.stream.chunks
         .slice(0, seen)
@@ -184,12 +206,15 @@ export async function runRongCloudDemo(
     }
   };
   const watcher = setInterval(poll, 10);
-  const ask = async (user: string, text: string): Promise<void> => {
-    emit({ from: 'user', user, botUserId: DEMO_WEBHOOK_BOT, text, atMs: Date.now() - started });
-    const delivery = await rongcloud.userSends({ from: user, toBot: DEMO_WEBHOOK_BOT, text });
-    if (delivery.status !== 200) {
+  const ask = async (user: string, text: string, toBot = DEMO_WEBHOOK_BOT): Promise<void> => {
+    emit({ from: 'user', user, botUserId: toBot, text, atMs: Date.now() - started });
+    // For bot-dify this resolves once RongCloud's call to Dify ended and its answer is stored.
+    const delivery = await rongcloud.userSends({ from: user, toBot, text });
+    if (toBot === DEMO_WEBHOOK_BOT && delivery.status !== 200) {
       throw new Error(`the bot server answered the webhook with ${delivery.status}`);
     }
+    const failed = delivery.difyCalls.find((call) => call.error !== undefined);
+    if (failed !== undefined) throw new Error(`RongCloud's call to Dify failed: ${failed.error}`);
     await server.bot.idle();
     poll();
   };
@@ -209,11 +234,16 @@ export async function runRongCloudDemo(
     await ask('alice', 'What does this bot run on?');
     await ask('alice', 'And what did I ask you before?');
     await ask('bob', 'Hello, who are you?');
+
+    // 3. alice writes to bot-dify: RongCloud calls Dify itself, no server of ours in the loop.
+    await ask('alice', 'Who answers you here?', DEMO_DIFY_BOT);
+    await ask('alice', 'What did I ask you before?', DEMO_DIFY_BOT);
     return {
       setup,
       views,
       difyBotCreateBody: stored.createBody,
       difyBaseUrl: dify.baseUrl,
+      rongcloudDifyCalls: [...rongcloud.difyCalls],
     };
   } finally {
     clearInterval(watcher);

@@ -69,11 +69,14 @@ function describeDifyError(object: JsonObject | undefined, fallback: string): st
 
 /** A transport failure in words that hold no URL: `timeout`, `network: ECONNREFUSED`… */
 function describeThrown(error: unknown): string {
-  if (APICallError.isInstance(error)) return error.kind === 'timeout' ? 'timeout' : error.kind;
+  if (APICallError.isInstance(error)) {
+    return error.kind === 'timeout' ? 'timeout' : `${error.kind}: ${error.message}`;
+  }
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return 'timeout';
   }
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   return `network: ${typeof cause?.code === 'string' ? cause.code : 'fetch failed'}`;
 }
 

@@ -13,7 +13,17 @@
  * @see https://docs.rongcloud.cn/platform-chat-api/bot/callback-channels/bot-callback-dify
  */
 
-/** How long a Dify conversation is kept after its first reply: 24 hours. */
+/**
+ * How long the local RongCloud's Dify integrations keep a Dify conversation after its first
+ * reply: 24 hours, as RongCloud documents. The next message after that starts a new one.
+ *
+ * @example
+ * ```ts
+ * const local = await createLocalRongCloud({ appKey, appSecret, now: () => Date.now() + offsetMs });
+ * offsetMs = DIFY_CONVERSATION_TTL_MS; // alice's next message to the Dify bot starts afresh
+ * ```
+ * @see https://docs.rongcloud.cn/platform-chat-api/bot/callback-channels/bot-callback-dify
+ */
 export const DIFY_CONVERSATION_TTL_MS = 24 * 3_600_000;
 
 /** What names one conversation of RongCloud's Dify integration. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startDifyServer } from './__fixtures__/dify-server.ts';
-import { call, startLocal } from './__fixtures__/server-api.ts';
+import { CLOSED_DIFY_URL, call, startLocal } from './__fixtures__/server-api.ts';
 import { DIFY_CONVERSATION_TTL_MS } from './dify-conversations.ts';
 import type { LocalRongCloud } from './types.ts';
 
@@ -175,7 +175,11 @@ describe("local RongCloud's Dify integrations", () => {
     ]);
     expect(difyCalls[0]?.replyMessageUID).toBeUndefined();
     expect(local.messages.at(-1)).toMatchObject({ text: 'You said: two', origin: 'dify' });
-    const { difyCalls: next } = await local.userSends({ from: 'alice', toBot: 'bot-dify', text: 'x' });
+    const { difyCalls: next } = await local.userSends({
+      from: 'alice',
+      toBot: 'bot-dify',
+      text: 'x',
+    });
     expect(next.map((item) => item.requestBody.conversation_id)).toEqual(['conv-2']);
   });
 
@@ -210,7 +214,7 @@ describe("local RongCloud's Dify integrations", () => {
       callbackUrl: dify.baseUrl,
       auth: { apiKey: 'app-wrong' },
     });
-    await difyBot(local, 'bot-c', { type: 'dify_chat', callbackUrl: 'http://127.0.0.1:9/v1' });
+    await difyBot(local, 'bot-c', { type: 'dify_chat', callbackUrl: CLOSED_DIFY_URL });
     dify.failNext({ status: 429, code: 'too_many_requests', message: 'busy' });
 
     for (const toBot of ['bot-a', 'bot-b', 'bot-c']) {

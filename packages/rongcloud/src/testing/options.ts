@@ -103,7 +103,11 @@ export function resolveLocalRongCloudOptions(options: LocalRongCloudOptions): {
       difyTimeoutMs:
         options.difyTimeoutMs === undefined
           ? 60_000
-          : checkInteger(options.difyTimeoutMs, { owner: OWNER, name: 'difyTimeoutMs' }, { min: 1 }),
+          : checkInteger(
+              options.difyTimeoutMs,
+              { owner: OWNER, name: 'difyTimeoutMs' },
+              { min: 1 },
+            ),
       now: options.now ?? Date.now,
     },
     callbackUrl: checkUrl(options.callbackUrl, 'callbackUrl'),

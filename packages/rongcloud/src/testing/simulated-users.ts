@@ -81,7 +81,9 @@ async function deliverTo(
     if (url !== undefined) {
       deliveries.push(await postWebhook(state, { botUserId: bot.userId, url }, body));
     }
-    difyCalls.push(...(await forwardToDify(state, { bot, message, eventType, callbackBody: body })));
+    difyCalls.push(
+      ...(await forwardToDify(state, { bot, message, eventType, callbackBody: body })),
+    );
   }
   const [first] = deliveries;
   return {

@@ -81,7 +81,8 @@ export async function startDifyServer(
       return fail(404, 'not_found', 'Conversation Not Exists.');
     }
     const fault = faults.shift();
-    if (fault !== undefined && 'status' in fault) return fail(fault.status, fault.code, fault.message);
+    if (fault !== undefined && 'status' in fault)
+      return fail(fault.status, fault.code, fault.message);
     let conversationId = '';
     if (chat) {
       created += sent === '' ? 1 : 0;

@@ -14,7 +14,7 @@ import type { LocalHost, LocalRongCloud, LocalRongCloudOptions } from '../types.
 export const APP_KEY = 'local-app-key';
 export const APP_SECRET = 'local-app-secret';
 /** A Dify base URL nothing listens on: calls to it are refused at once. */
-export const CLOSED_DIFY_URL = 'http://127.0.0.1:9/v1';
+export const CLOSED_DIFY_URL = 'http://127.0.0.1:2/v1';
 
 const cleanups: Array<() => Promise<void>> = [];
 
