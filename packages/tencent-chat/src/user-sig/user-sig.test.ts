@@ -697,3 +697,24 @@ describe('base64', () => {
     expect(decodeBase64(text, USER_SIG_BASE64)).toBeUndefined();
   });
 });
+
+describe('hash exports of the user-sig entry', () => {
+  it('sha256 and hmacSha256 agree with node:crypto on arbitrary input', async () => {
+    const { createHash, createHmac } = await import('node:crypto');
+    const { createHmacSha256Key, hmacSha256, sha256 } = await import('./user-sig.ts');
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.uint8Array({ maxLength: 100 }),
+        (message, key) => {
+          expect(Buffer.from(sha256(message)).toString('hex')).toBe(
+            createHash('sha256').update(message).digest('hex'),
+          );
+          expect(Buffer.from(hmacSha256(createHmacSha256Key(key), message)).toString('hex')).toBe(
+            createHmac('sha256', key).update(message).digest('hex'),
+          );
+        },
+      ),
+    );
+  });
+});

@@ -8,6 +8,8 @@ import {
   type VerifyUserSigResult,
 } from './user-sig-core.ts';
 
+export type { HMACSHA256Key } from '../crypto/sha256.ts';
+export { createHmacSha256Key, hmacSha256, sha256 } from '../crypto/sha256.ts';
 export type {
   EncodePrivateMapKeyUserBufOptions,
   PrivateMapKeyUserBuf,
