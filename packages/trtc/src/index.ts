@@ -6,7 +6,7 @@
  * ```ts
  * import { createTrtcClient } from '@imbridge/trtc';
  * const trtc = createTrtcClient({ credentials: { secretId, secretKey }, region: 'ap-guangzhou' });
- * await trtc.call('StopAIConversation', { TaskId: taskId });
+ * await trtc.stopAIConversation({ taskId });
  * ```
  * @module
  */

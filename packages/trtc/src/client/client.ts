@@ -1,3 +1,14 @@
+import { aiConversationMethods } from './conversation.ts';
+import type {
+  ControlAIConversationOptions,
+  DescribeAIConversationOptions,
+  DescribeAIConversationResult,
+  StartAIConversationOptions,
+  StartAIConversationResult,
+  StopAIConversationOptions,
+  TRTCActionResult,
+  UpdateAIConversationOptions,
+} from './conversation-types.ts';
 import type { CallOptions, TRTCClientOptions } from './options.ts';
 import { createTrtcTransport, type TRTCResponse } from './transport.ts';
 
@@ -28,6 +39,73 @@ export interface TRTCClient {
     params?: Readonly<Record<string, unknown>>,
     options?: CallOptions,
   ): Promise<TRTCResponse>;
+
+  /**
+   * Puts an AI agent into a room (`StartAIConversation`): TRTC transcribes `agentConfig.targetUserId`,
+   * asks the LLM of `llmConfig` and speaks its answer with `ttsConfig`. Options are checked before
+   * anything is sent; `llmConfig` and `ttsConfig` go out as the JSON strings TRTC expects; their
+   * keys (and the agent's UserSig) are redacted from every error. `roomId`'s type picks
+   * `RoomIdType` (see {@link RoomId}).
+   *
+   * With a `sessionId`, a second start of the same session does not throw
+   * `FailedOperation.TaskExist`: it resolves to `{ status: 'already-running', sessionId }`.
+   *
+   * @throws {ValidationError} when an option is invalid (no request is made).
+   * @throws {APICallError} for a failed call, e.g. `InvalidParameter.UserSig` with a hint.
+   * @example
+   * ```ts
+   * const result = await trtc.startAIConversation({
+   *   sdkAppId: 1400000000,
+   *   roomId: 'support-42',
+   *   sessionId: 'support-42',
+   *   agentConfig: { userId: 'agent-1', userSig, targetUserId: 'alice' },
+   *   llmConfig: { type: 'openai', model: 'gpt-4o-mini', apiKey, apiUrl: 'https://api.openai.com/v1/chat/completions', streaming: true },
+   *   ttsConfig: { type: 'flow', voiceId: 'v-female-R2s4N9qJ', model: 'flow_01_turbo' },
+   * });
+   * if (result.status === 'started') console.log(result.taskId);
+   * ```
+   * @see https://cloud.tencent.com/document/api/647/108514
+   */
+  startAIConversation(options: StartAIConversationOptions): Promise<StartAIConversationResult>;
+
+  /**
+   * Stops a conversation (`StopAIConversation`).
+   *
+   * @throws {APICallError} `FailedOperation.TaskNotExist` (kind `not-found`) when it already ended.
+   * @see https://cloud.tencent.com/document/api/647/108513
+   */
+  stopAIConversation(options: StopAIConversationOptions): Promise<TRTCActionResult>;
+
+  /**
+   * Reads a running conversation's state (`DescribeAIConversation`), by `taskId` or by
+   * `sdkAppId` and `sessionId`.
+   *
+   * @throws {APICallError} `FailedOperation.TaskNotExist` (kind `not-found`) once it has ended.
+   * @see https://cloud.tencent.com/document/api/647/108512
+   */
+  describeAIConversation(
+    options: DescribeAIConversationOptions,
+  ): Promise<DescribeAIConversationResult>;
+
+  /**
+   * Changes a running conversation (`UpdateAIConversation`); fields left out are kept. New
+   * `llmConfig`/`ttsConfig` keys are redacted from errors like Start's.
+   *
+   * @throws {ValidationError} when an option is invalid (no request is made).
+   * @throws {APICallError} for a failed call.
+   * @see https://cloud.tencent.com/document/api/647/110461
+   */
+  updateAIConversation(options: UpdateAIConversationOptions): Promise<TRTCActionResult>;
+
+  /**
+   * Drives a running conversation (`ControlAIConversation`): `'server-push-text'` makes the agent
+   * say a text (or play audio) now; `'invoke-llm'` sends text to the LLM as if the user said it.
+   *
+   * @throws {ValidationError} when an option is invalid (no request is made).
+   * @throws {APICallError} for a failed call.
+   * @see https://cloud.tencent.com/document/api/647/110460
+   */
+  controlAIConversation(options: ControlAIConversationOptions): Promise<TRTCActionResult>;
 }
 
 /**
@@ -64,5 +142,6 @@ export function createTrtcClient(options: TRTCClientOptions): TRTCClient {
     region: transport.region,
     baseUrl: transport.baseUrl,
     call: (action, params, callOptions) => transport.call(action, params, callOptions),
+    ...aiConversationMethods(transport),
   };
 }

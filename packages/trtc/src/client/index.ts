@@ -4,9 +4,43 @@
  *
  * @module
  */
+export type {
+  AgentConfig,
+  AmbientScene,
+  FilteredBrackets,
+  HotWord,
+  InterruptMode,
+  SemanticEagerness,
+  STTConfig,
+  SubtitleMode,
+  TurnDetectionMode,
+} from './agent-config.ts';
+export {
+  AMBIENT_SCENES,
+  FILTERED_BRACKETS,
+  INTERRUPT_MODES,
+  SUBTITLE_MODES,
+  TURN_DETECTION_MODES,
+} from './agent-config.ts';
 export type { TRTCClient } from './client.ts';
 export { createTrtcClient } from './client.ts';
+export type {
+  AIConversationAlreadyRunning,
+  AIConversationStarted,
+  AIConversationStatus,
+  ControlAIConversationOptions,
+  DescribeAIConversationOptions,
+  DescribeAIConversationResult,
+  InvokeLLMCommand,
+  ServerPushTextCommand,
+  StartAIConversationOptions,
+  StartAIConversationResult,
+  StopAIConversationOptions,
+  TRTCActionResult,
+  UpdateAIConversationOptions,
+} from './conversation-types.ts';
 export { classifyTrtcError, classifyTrtcResponse } from './errors.ts';
+export type { LLMConfig, LLMUserMessage } from './llm-config.ts';
 export type {
   CallOptions,
   TRTCClientOptions,
@@ -15,4 +49,17 @@ export type {
   TRTCEndpoint,
 } from './options.ts';
 export { DEFAULT_TRTC_RETRY, TRTC_API_VERSION, TRTC_ENDPOINTS, TRTC_SERVICE } from './options.ts';
+export type { RoomId } from './room.ts';
+export { MAX_NUMERIC_ROOM_ID } from './room.ts';
 export type { TRTCResponse } from './transport.ts';
+export type {
+  AzureTTSConfig,
+  CustomTTSConfig,
+  FlowTTSConfig,
+  MinimaxTTSConfig,
+  ModelVoiceTTSConfig,
+  TencentTTSConfig,
+  TTSConfig,
+  TTSConfigBase,
+  VolcengineTTSConfig,
+} from './tts-config.ts';

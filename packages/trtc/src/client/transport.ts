@@ -25,11 +25,15 @@ export interface TRTCTransport {
   readonly region: string;
   /** The base URL calls go to. */
   readonly baseUrl: string;
-  /** POSTs `params` as `action` and returns the answer's `Response` object. */
+  /**
+   * POSTs `params` as `action` and returns the answer's `Response` object. `secrets` are values
+   * of this call (an LLM API key inside `LLMConfig`) kept out of every error while it runs.
+   */
   call(
     action: string,
     params?: Readonly<Record<string, unknown>>,
     options?: CallOptions,
+    secrets?: readonly string[],
   ): Promise<TRTCResponse>;
 }
 
@@ -40,6 +44,27 @@ export interface TRTCTransportHooks {
 }
 
 const ACTION = /^[A-Z][A-Za-z0-9]*$/;
+
+/** Call secrets kept for redaction while their call runs (a count per value: calls overlap). */
+class SecretRegistry {
+  private readonly counts = new Map<string, number>();
+
+  add(values: readonly string[]): void {
+    for (const value of values) this.counts.set(value, (this.counts.get(value) ?? 0) + 1);
+  }
+
+  remove(values: readonly string[]): void {
+    for (const value of values) {
+      const count = (this.counts.get(value) ?? 0) - 1;
+      if (count > 0) this.counts.set(value, count);
+      else this.counts.delete(value);
+    }
+  }
+
+  values(): IterableIterator<string> {
+    return this.counts.keys();
+  }
+}
 
 /** Credentials resolved for one attempt. */
 interface ResolvedCredentials {
@@ -61,6 +86,7 @@ export function createTrtcTransport(
   const buckets = new Map<string, TokenBucket>();
   /** The secrets of the last attempts, kept out of every error. */
   const seenSecrets = new Set<string>();
+  const callSecrets = new SecretRegistry();
 
   const remember = (secret: string | undefined): void => {
     if (secret === undefined || seenSecrets.has(secret)) return;
@@ -132,6 +158,7 @@ export function createTrtcTransport(
         if (typeof credentials.sessionToken === 'string') yield credentials.sessionToken;
       }
       yield* seenSecrets;
+      yield* callSecrets.values();
     },
     onRetry: options.onRetry,
     async prepare(request, context) {
@@ -162,7 +189,7 @@ export function createTrtcTransport(
   return {
     region: settings.region,
     baseUrl: settings.baseUrl,
-    async call(action, params = {}, callOptions) {
+    async call(action, params = {}, callOptions, secrets = []) {
       if (typeof action !== 'string' || !ACTION.test(action)) {
         throw optionError(
           { owner: 'TRTCClient.call', name: 'action' },
@@ -174,17 +201,22 @@ export function createTrtcTransport(
         callOptions?.region === undefined
           ? settings.region
           : checkRegion(callOptions.region, { owner: 'TRTCClient.call', name: 'region' });
-      const response = await http.request({
-        path: '/',
-        operation: action,
-        json: params,
-        headers: { 'X-TC-Action': action, 'X-TC-Region': region },
-        signal: callOptions?.signal,
-        timeoutMs: callOptions?.timeoutMs,
-        retry: callOptions?.retry,
-      });
-      // The classifier let only a `{ Response: {…} }` envelope through.
-      return (response.body as { Response: TRTCResponse }).Response;
+      callSecrets.add(secrets);
+      try {
+        const response = await http.request({
+          path: '/',
+          operation: action,
+          json: params,
+          headers: { 'X-TC-Action': action, 'X-TC-Region': region },
+          signal: callOptions?.signal,
+          timeoutMs: callOptions?.timeoutMs,
+          retry: callOptions?.retry,
+        });
+        // The classifier let only a `{ Response: {…} }` envelope through.
+        return (response.body as { Response: TRTCResponse }).Response;
+      } finally {
+        callSecrets.remove(secrets);
+      }
     },
   };
 }
