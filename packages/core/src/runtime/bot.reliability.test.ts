@@ -168,6 +168,19 @@ describe('delivery under state failures', () => {
     expect(Date.now() - closing).toBeLessThan(3000);
   });
 
+  it('answers a message once when shifting it off the queue fails before and after its takeover', async () => {
+    const flaky = flakyState();
+    let failures = 2;
+    // The drain's shift fails, then the takeover's shift of the same message fails too.
+    flaky.fail('shiftFromList', (key) => String(key).includes(':queue:') && failures-- > 0);
+    const { send, bot, conversation } = setup({ state: flaky.state });
+    await send('Hi');
+    await waitFor(() => failures <= 0 && conversation()[0]?.finished === true);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await bot.idle();
+    expect(conversation().map((message) => message.text)).toEqual(['Hello there, friend!']);
+  });
+
   it('answers a message queued during a turn whose lock release failed, once the lock lapses', async () => {
     const flaky = flakyState();
     const { send, bot, conversation, events } = setup({

@@ -142,6 +142,9 @@ async function workWhileHolding(
   const left = parseTurnRecord(await step('turn-record-read', () => state.get(keys.turn)));
   if (left !== undefined) {
     for (const item of left.items) taken.add(item.message.id);
+    // The record's messages leave the queue before the record does (a previous holder may have
+    // failed to shift them): once the record is gone, nothing else says they were answered.
+    await shiftTaken(state, keys, taken);
     if (!(await recoverTurn(context, adapter, conversationId, keys, holder, left))) return 'stop';
   }
   for (;;) {
@@ -150,13 +153,9 @@ async function workWhileHolding(
       return 'stop';
     }
     const queued = await step('queue-read', () => state.getList<QueueItem>(keys.queue));
-    let skip = 0;
-    while (skip < queued.length && taken.has((queued[skip] as QueueItem).message.id)) skip += 1;
-    if (skip > 0) {
-      // Answered already (a previous holder wrote the turn record, then failed to shift them).
-      for (let index = 0; index < skip; index += 1) {
-        await step('queue-shift', () => state.shiftFromList(keys.queue));
-      }
+    if (queued.length > 0 && taken.has((queued[0] as QueueItem).message.id)) {
+      // Answered already (its turn record was written, then shifting it failed).
+      await shiftTaken(state, keys, taken);
       continue;
     }
     if (queued.length === 0) return 'empty';
@@ -175,6 +174,20 @@ async function workWhileHolding(
       if (context.closed) await tellWaitingUsers(context, adapter, keys);
       return 'stop';
     }
+  }
+}
+
+/** Removes the messages at the queue's head that a turn record already holds. */
+async function shiftTaken(
+  state: RuntimeContext['state'],
+  keys: ConversationKeys,
+  taken: ReadonlySet<string>,
+): Promise<void> {
+  const queued = await step('queue-read', () => state.getList<QueueItem>(keys.queue));
+  let skip = 0;
+  while (skip < queued.length && taken.has((queued[skip] as QueueItem).message.id)) skip += 1;
+  for (let index = 0; index < skip; index += 1) {
+    await step('queue-shift', () => state.shiftFromList(keys.queue));
   }
 }
 
