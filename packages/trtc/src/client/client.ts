@@ -10,6 +10,14 @@ import type {
   UpdateAIConversationOptions,
 } from './conversation-types.ts';
 import type { CallOptions, TRTCClientOptions } from './options.ts';
+import { aiTranscriptionMethods } from './transcription.ts';
+import type {
+  DescribeAITranscriptionOptions,
+  DescribeAITranscriptionResult,
+  StartAITranscriptionOptions,
+  StartAITranscriptionResult,
+  StopAITranscriptionOptions,
+} from './transcription-types.ts';
 import { createTrtcTransport, type TRTCResponse } from './transport.ts';
 
 /** A TRTC API 3.0 client. */
@@ -106,6 +114,48 @@ export interface TRTCClient {
    * @see https://cloud.tencent.com/document/api/647/110460
    */
   controlAIConversation(options: ControlAIConversationOptions): Promise<TRTCActionResult>;
+
+  /**
+   * Puts a transcription robot into a room (`StartAITranscription`): it transcribes the whole room
+   * or one user, optionally translating the transcript. Options are checked before anything is
+   * sent; the robot's UserSig is redacted from every error. `roomId`'s type picks `RoomIdType`
+   * (see {@link RoomId}). Tasks end 10 hours after they start at the latest.
+   *
+   * With a `sessionId`, a second start of the same session does not throw
+   * `FailedOperation.TaskExist`: it resolves to `{ status: 'already-running', sessionId }`.
+   *
+   * @throws {ValidationError} when an option is invalid (no request is made).
+   * @throws {APICallError} for a failed call, e.g. `InvalidParameter.UserSig` with a hint.
+   * @example
+   * ```ts
+   * const result = await trtc.startAITranscription({
+   *   sdkAppId: 1400000000,
+   *   roomId: 'support-42',
+   *   transcriptionParams: { userId: 'transcriber-1', userSig },
+   *   recognizeConfig: { language: 'en' },
+   *   translationConfig: { targetLanguages: ['zh'], mode: 'text' },
+   * });
+   * if (result.status === 'started') console.log(result.taskId);
+   * ```
+   */
+  startAITranscription(options: StartAITranscriptionOptions): Promise<StartAITranscriptionResult>;
+
+  /**
+   * Stops a transcription (`StopAITranscription`).
+   *
+   * @throws {APICallError} `FailedOperation.TaskNotExist` (kind `not-found`) when it already ended.
+   */
+  stopAITranscription(options: StopAITranscriptionOptions): Promise<TRTCActionResult>;
+
+  /**
+   * Reads a running transcription's state (`DescribeAITranscription`), by `taskId` or by
+   * `sdkAppId` and `sessionId`.
+   *
+   * @throws {APICallError} `FailedOperation.TaskNotExist` (kind `not-found`) once it has ended.
+   */
+  describeAITranscription(
+    options: DescribeAITranscriptionOptions,
+  ): Promise<DescribeAITranscriptionResult>;
 }
 
 /**
@@ -143,5 +193,6 @@ export function createTrtcClient(options: TRTCClientOptions): TRTCClient {
     baseUrl: transport.baseUrl,
     call: (action, params, callOptions) => transport.call(action, params, callOptions),
     ...aiConversationMethods(transport),
+    ...aiTranscriptionMethods(transport),
   };
 }

@@ -51,6 +51,22 @@ export type {
 export { DEFAULT_TRTC_RETRY, TRTC_API_VERSION, TRTC_ENDPOINTS, TRTC_SERVICE } from './options.ts';
 export type { RoomId } from './room.ts';
 export { MAX_NUMERIC_ROOM_ID } from './room.ts';
+export type {
+  AITranscriptionAlreadyRunning,
+  AITranscriptionMode,
+  AITranscriptionParams,
+  AITranscriptionRecognizeConfig,
+  AITranscriptionStarted,
+  AITranscriptionStatus,
+  AITranscriptionTerm,
+  AITranscriptionTranslationConfig,
+  AITranscriptionTTSConfig,
+  DescribeAITranscriptionOptions,
+  DescribeAITranscriptionResult,
+  StartAITranscriptionOptions,
+  StartAITranscriptionResult,
+  StopAITranscriptionOptions,
+} from './transcription-types.ts';
 export type { TRTCResponse } from './transport.ts';
 export type {
   AzureTTSConfig,
