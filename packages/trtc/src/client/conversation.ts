@@ -1,4 +1,3 @@
-import { APICallError } from '@imbridge/core';
 import { z } from 'zod';
 import {
   agentConfigSchema,
@@ -19,6 +18,7 @@ import {
   nonEmptyString,
   parseResponse,
   secretForms,
+  startTask,
 } from './wire.ts';
 
 const sdkAppIdSchema = z.int().min(1);
@@ -77,7 +77,6 @@ const controlSchema = z.discriminatedUnion('command', [
 ]);
 
 const requestIdSchema = z.string().optional();
-const startAnswerSchema = z.looseObject({ TaskId: z.string().min(1), RequestId: requestIdSchema });
 const plainAnswerSchema = z.looseObject({ RequestId: requestIdSchema });
 const describeAnswerSchema = z.looseObject({
   TaskId: z.string(),
@@ -122,30 +121,14 @@ export function aiConversationMethods(transport: TRTCTransport): AIConversationM
         TTSConfig: await ttsConfigToWire(input.ttsConfig, method, secrets),
         ExperimentalParams: input.experimentalParams,
       };
-      let answer: Readonly<Record<string, unknown>>;
-      try {
-        answer = await transport.call('StartAIConversation', body, callOptions(options), secrets);
-      } catch (error) {
-        if (
-          input.sessionId !== undefined &&
-          APICallError.isInstance(error) &&
-          error.providerCode === 'FailedOperation.TaskExist'
-        ) {
-          return {
-            status: 'already-running',
-            sessionId: input.sessionId,
-            requestId: error.requestId,
-          };
-        }
-        throw error;
-      }
-      const parsed = parseResponse(startAnswerSchema, answer, method);
-      return {
-        status: 'started',
-        taskId: parsed.TaskId,
+      return startTask(transport, {
+        action: 'StartAIConversation',
+        method,
+        body,
         sessionId: input.sessionId,
-        requestId: parsed.RequestId,
-      };
+        options,
+        secrets,
+      });
     },
 
     async stopAIConversation(options) {

@@ -1,4 +1,3 @@
-import { APICallError } from '@imbridge/core';
 import { z } from 'zod';
 import { sttConfigSchema, sttConfigToWire } from './agent-config.ts';
 import type { TRTCClient } from './client.ts';
@@ -12,6 +11,7 @@ import {
   nonEmptyString,
   parseResponse,
   secretForms,
+  startTask,
 } from './wire.ts';
 
 const sdkAppIdSchema = z.int().min(1);
@@ -74,7 +74,6 @@ const describeSchema = z.union([
 ]);
 
 const requestIdSchema = z.string().optional();
-const startAnswerSchema = z.looseObject({ TaskId: z.string().min(1), RequestId: requestIdSchema });
 const plainAnswerSchema = z.looseObject({ RequestId: requestIdSchema });
 const describeAnswerSchema = z.looseObject({
   TaskId: z.string(),
@@ -169,30 +168,14 @@ export function aiTranscriptionMethods(transport: TRTCTransport): AITranscriptio
             ? undefined
             : translationConfigToWire(input.translationConfig),
       };
-      let answer: Readonly<Record<string, unknown>>;
-      try {
-        answer = await transport.call('StartAITranscription', body, callOptions(options), secrets);
-      } catch (error) {
-        if (
-          input.sessionId !== undefined &&
-          APICallError.isInstance(error) &&
-          error.providerCode === 'FailedOperation.TaskExist'
-        ) {
-          return {
-            status: 'already-running',
-            sessionId: input.sessionId,
-            requestId: error.requestId,
-          };
-        }
-        throw error;
-      }
-      const parsed = parseResponse(startAnswerSchema, answer, method);
-      return {
-        status: 'started',
-        taskId: parsed.TaskId,
+      return startTask(transport, {
+        action: 'StartAITranscription',
+        method,
+        body,
         sessionId: input.sessionId,
-        requestId: parsed.RequestId,
-      };
+        options,
+        secrets,
+      });
     },
 
     async stopAITranscription(options) {

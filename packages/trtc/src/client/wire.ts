@@ -3,6 +3,7 @@ import type { SecretInput } from '@imbridge/provider-utils';
 import { resolveSecret } from '@imbridge/provider-utils';
 import { z } from 'zod';
 import type { CallOptions } from './options.ts';
+import type { TRTCTransport } from './transport.ts';
 
 /** The per-call settings of a method's options (signal, timeout, retries, region). */
 export function callOptions(options: CallOptions): CallOptions {
@@ -141,4 +142,57 @@ export function addExtra(
     if (value !== undefined) target[name] = value;
   }
   return target;
+}
+
+/** What a task-starting action resolves to (conversations and transcriptions alike). */
+export type StartedTask =
+  | {
+      status: 'started';
+      taskId: string;
+      sessionId: string | undefined;
+      requestId: string | undefined;
+    }
+  | { status: 'already-running'; sessionId: string; requestId: string | undefined };
+
+const startAnswerSchema = z.looseObject({
+  TaskId: z.string().min(1),
+  RequestId: z.string().optional(),
+});
+
+/**
+ * Starts a task (`StartAIConversation`, `StartAITranscription`). With a `sessionId` the start is
+ * idempotent: `FailedOperation.TaskExist` resolves to `already-running` instead of throwing.
+ */
+export async function startTask(
+  transport: TRTCTransport,
+  request: {
+    action: string;
+    method: string;
+    body: Readonly<Record<string, unknown>>;
+    sessionId: string | undefined;
+    options: CallOptions;
+    secrets: readonly string[];
+  },
+): Promise<StartedTask> {
+  const { sessionId } = request;
+  let answer: Readonly<Record<string, unknown>>;
+  try {
+    answer = await transport.call(
+      request.action,
+      request.body,
+      callOptions(request.options),
+      request.secrets,
+    );
+  } catch (error) {
+    if (
+      sessionId !== undefined &&
+      APICallError.isInstance(error) &&
+      error.providerCode === 'FailedOperation.TaskExist'
+    ) {
+      return { status: 'already-running', sessionId, requestId: error.requestId };
+    }
+    throw error;
+  }
+  const parsed = parseResponse(startAnswerSchema, answer, request.method);
+  return { status: 'started', taskId: parsed.TaskId, sessionId, requestId: parsed.RequestId };
 }
