@@ -34,6 +34,8 @@ export type {
 export { OPENAI_COMPATIBLE_PRESETS } from './openai-compatible/presets.ts';
 export type {
   AuthenticateContext,
+  AuthenticateGrant,
+  AuthenticateRefusal,
   AuthenticateResult,
   EndpointAuthOptions,
 } from './server/handler-auth.ts';

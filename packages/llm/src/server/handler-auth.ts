@@ -34,13 +34,27 @@ export interface AuthenticateContext {
 }
 
 /**
- * What `authenticate` returns. Only `true` or an object literal (a grant, which can add `metadata`
- * for the model and set its `user`) allows the request; `false` — and, at run time, anything else
- * (`undefined`, `null`, `0`, `''`, an `Error` or other class instance) — refuses it with 401.
+ * What `authenticate` returns. Only `true` or a grant (an object literal with nothing but
+ * `metadata` for the model and its `user`) allows the request. `{ refused: reason }` refuses it
+ * with 401 and logs the reason (e.g. `'token expired'`; never put a key in it); `false` — and, at
+ * run time, anything else (`undefined`, `null`, `0`, `''`, an object with other keys, an `Error`
+ * or other class instance) — refuses it too.
  */
-export type AuthenticateResult =
-  | boolean
-  | { metadata?: Record<string, string> | undefined; user?: string | undefined };
+export type AuthenticateResult = boolean | AuthenticateGrant | AuthenticateRefusal;
+
+/** An allowed request, with what it adds to the model call. */
+export interface AuthenticateGrant {
+  /** Added to the model's `metadata` (over the forwarded headers of the same name). */
+  metadata?: Record<string, string> | undefined;
+  /** The model's `user` (over the body's `user` and the `X-User-Id` header). */
+  user?: string | undefined;
+}
+
+/** A refused request, with the reason logged (`webhook-rejected`, level `warn`). */
+export interface AuthenticateRefusal {
+  /** Why, for the log: short, and never a key or token. */
+  refused: string;
+}
 
 /** The auth options of `createOpenAICompatibleHandler`. One of the three is required. */
 export interface EndpointAuthOptions {
@@ -54,8 +68,8 @@ export interface EndpointAuthOptions {
   apiKey?: SecretInput | undefined;
   /**
    * Decides whether a request may use the model (checks a JWT, looks a key up…), before its body
-   * is read. Only `true` or a grant object allows; `false`, `undefined`, `null`, `0`, `''` or a
-   * throw answer 401 (a throw is also logged as an error).
+   * is read. Only `true` or a grant object allows; `{ refused: reason }`, `false`, `undefined`,
+   * `null`, `0`, `''` or a throw answer 401 (a throw is also logged as an error).
    */
   authenticate?:
     | ((context: AuthenticateContext) => AuthenticateResult | Promise<AuthenticateResult>)
@@ -135,6 +149,13 @@ function isPlainObject(value: unknown): value is Readonly<Record<string, unknown
   if (!isRecord(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
+}
+
+const GRANT_KEYS = new Set(['metadata', 'user']);
+
+/** The keys of an object returned by `authenticate` that a grant does not have. */
+function unknownKeys(result: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(result).filter((key) => !GRANT_KEYS.has(key));
 }
 
 /** A grant object's usable fields: string metadata values and a string `user`. */
@@ -248,7 +269,20 @@ export function createRequestAuthenticator(
       };
     }
     if (result === true) return OPEN;
-    if (isPlainObject(result)) return { allowed: true, grant: grantOf(result) };
+    if (isPlainObject(result)) {
+      if (typeof result.refused === 'string') {
+        const reason = redactSecrets(result.refused, [presented, expected]);
+        return refusal('authenticate-refused', 'warn', `authenticate refused the request: ${reason}`);
+      }
+      // `{ allowed: false }` or a typo is not a grant: only metadata and user make one.
+      const extra = unknownKeys(result);
+      if (extra.length === 0) return { allowed: true, grant: grantOf(result) };
+      return refusal(
+        'authenticate-refused',
+        'warn',
+        `authenticate returned an object with ${extra.map((key) => `\`${key}\``).join(', ')} (a grant has only metadata and user; refuse with { refused: reason })`,
+      );
+    }
     return refusal(
       'authenticate-refused',
       'warn',

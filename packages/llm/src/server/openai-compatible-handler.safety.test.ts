@@ -244,6 +244,36 @@ describe('createOpenAICompatibleHandler: authenticate allows only explicitly', (
     expect(JSON.stringify(logs)).not.toContain(KEY);
   });
 
+  it('refuses { refused: reason } with the reason in the log (the presented key redacted)', async () => {
+    const { url, model, logs } = await serve({
+      authenticate: ({ apiKey }) => ({ refused: `token expired (${apiKey})` }),
+    });
+    await expectRefused(await post(url, bearer(KEY)));
+    expect(model.calls).toHaveLength(0);
+    const [entry] = rejections(logs);
+    expect(entry).toMatchObject({
+      level: 'warn',
+      reason: 'authenticate-refused',
+      error: { message: 'authenticate refused the request: token expired ([redacted])' },
+    });
+    expect(JSON.stringify(logs)).not.toContain(KEY);
+  });
+
+  it.each([
+    ['{ allowed: false }', { allowed: false }, '`allowed`'],
+    ['a grant with a typo', { metadata: {}, usr: 'x' }, '`usr`'],
+    ['{ refused: 1 }', { refused: 1 }, '`refused`'],
+  ])('refuses %s: an object with keys a grant lacks is not an allow', async (_name, value, key) => {
+    const { url, model, logs } = await serve({
+      authenticate: () => value as unknown as boolean,
+    });
+    await expectRefused(await post(url, bearer(KEY)));
+    expect(model.calls).toHaveLength(0);
+    const [entry] = rejections(logs);
+    expect(entry).toMatchObject({ level: 'warn', reason: 'authenticate-refused' });
+    expect(entry && 'error' in entry && entry.error.message).toContain(key);
+  });
+
   it('allows true, and a grant object whose string metadata and user reach the model', async () => {
     const allowed = await serve({ authenticate: () => true });
     expect((await post(allowed.url)).status).toBe(200);
