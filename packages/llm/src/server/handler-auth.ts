@@ -272,7 +272,11 @@ export function createRequestAuthenticator(
     if (isPlainObject(result)) {
       if (typeof result.refused === 'string') {
         const reason = redactSecrets(result.refused, [presented, expected]);
-        return refusal('authenticate-refused', 'warn', `authenticate refused the request: ${reason}`);
+        return refusal(
+          'authenticate-refused',
+          'warn',
+          `authenticate refused the request: ${reason}`,
+        );
       }
       // `{ allowed: false }` or a typo is not a grant: only metadata and user make one.
       const extra = unknownKeys(result);
