@@ -1,48 +1,48 @@
 /**
- * The AI-conversation actions of the local TRTC: `StartAIConversation`,
- * `DescribeAIConversation` and `StopAIConversation`, with the request checks and error codes of
- * the TRTC API (reference §3.1–§3.3). Vendor field names live here and in the webhook bodies
- * only.
+ * The task actions of the local TRTC: `StartAIConversation`, `DescribeAIConversation`,
+ * `StopAIConversation` and `UpdateAIConversation`, with the request checks and error codes of
+ * the TRTC API (reference §3.1–§3.4), and the map of every action's handler. Vendor field names
+ * live here, in `api-control.ts`, `llm-request.ts` and the webhook bodies only.
  *
  * @module
  */
 import { z } from 'zod';
-import { newTaskId, type StoredTask, type TaskStore } from './task-store.ts';
+import { controlHandler } from './api-control.ts';
+import {
+  type ActionHandler,
+  type ConversationContext,
+  runningTask,
+  stopTask,
+} from './conversation-context.ts';
+import { parseLLMSettings } from './llm-request.ts';
+import { parseJsonField, parseParameters, taskNotExist } from './parameters.ts';
+import { newTaskId, type StoredTask } from './task-store.ts';
 import type { LocalTRTCAction } from './types.ts';
 import { LocalAPIError } from './wire.ts';
 
-/** What the actions need from the local TRTC. */
-export interface ConversationContext {
-  readonly sdkAppId: number;
-  readonly tasks: TaskStore;
-  readonly now: () => number;
-  /** Called after a task started (901) or stopped (902). */
-  readonly onTaskEvent: (eventType: 901 | 902, task: StoredTask) => void;
-}
-
-/** An action handler: the parsed JSON body in, the `Response` fields (without `RequestId`) out. */
-export type ActionHandler = (body: unknown) => Record<string, unknown>;
-
 const text = z.string().min(1);
 const integer = z.number().int();
+const interruptMode = z.union([z.literal(0), z.literal(1)]);
+
+/** `InterruptSpeechDuration` when it is left out, in milliseconds. */
+const DEFAULT_INTERRUPT_SPEECH_DURATION_MS = 500;
 
 const startSchema = z.object({
   SdkAppId: integer.positive(),
   RoomId: text,
   RoomIdType: z.union([z.literal(0), z.literal(1)]).optional(),
   SessionId: text.optional(),
-  AgentConfig: z.object({ UserId: text, UserSig: text, TargetUserId: text }),
+  AgentConfig: z.object({
+    UserId: text,
+    UserSig: text,
+    TargetUserId: text,
+    WelcomeMessage: z.string().optional(),
+    InterruptMode: interruptMode.optional(),
+    InterruptSpeechDuration: integer.min(0).optional(),
+  }),
   STTConfig: z.object({}).optional(),
   LLMConfig: z.string(),
   TTSConfig: z.string(),
-});
-
-/** The fields of `LLMConfig` TRTC needs to call an OpenAI-compatible model (§3.9). */
-const llmConfigSchema = z.object({
-  LLMType: text,
-  Model: text,
-  APIKey: text,
-  APIUrl: z.url(),
 });
 
 /** `TTSConfig` is a JSON object; its fields depend on `TTSType` (§3.10). */
@@ -56,61 +56,20 @@ const describeSchema = z.object({
 
 const stopSchema = z.object({ TaskId: text });
 
-/** The value at `path` in `input` (`undefined` when any step is missing). */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-/**
- * Parses `input` with `schema`, or throws the code Tencent answers: `MissingParameter` for a
- * missing field, `InvalidParameter` for one of the wrong type, `InvalidParameterValue` otherwise.
- */
-function parseParameters<Schema extends z.ZodType>(
-  schema: Schema,
-  input: unknown,
-  prefix = '',
-): z.infer<Schema> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue === undefined ? [] : issue.path;
-  const name = `${prefix}${path.map(String).join('.')}` || 'body';
-  if (valueAt(input, path) === undefined) {
-    throw new LocalAPIError('MissingParameter', `The parameter \`${name}\` is missing.`);
-  }
-  if (issue?.code === 'invalid_type') {
-    throw new LocalAPIError('InvalidParameter', `The parameter \`${name}\` has the wrong type.`);
-  }
-  throw new LocalAPIError('InvalidParameterValue', `The value of \`${name}\` is not valid.`);
-}
-
-/** Parses a JSON-string field (`LLMConfig`, `TTSConfig`) with `schema`. */
-function parseJsonField<Schema extends z.ZodType>(
-  name: string,
-  value: string,
-  schema: Schema,
-): z.infer<Schema> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new LocalAPIError('InvalidParameterValue', `\`${name}\` is not a JSON string.`);
-  }
-  return parseParameters(schema, parsed, `${name}.`);
-}
-
-function taskNotExist(): LocalAPIError {
-  return new LocalAPIError('FailedOperation.TaskNotExist', 'The task does not exist or has ended.');
-}
+/** Omitted fields are not updated (§3.4); `STTConfig` is read and has no effect here. */
+const updateSchema = z.object({
+  TaskId: text,
+  WelcomeMessage: z.string().optional(),
+  InterruptMode: interruptMode.optional(),
+  InterruptSpeechDuration: integer.min(0).optional(),
+  LLMConfig: z.string().optional(),
+  TTSConfig: z.string().optional(),
+  STTConfig: z.object({}).optional(),
+});
 
 function start(context: ConversationContext, body: unknown): Record<string, unknown> {
   const request = parseParameters(startSchema, body);
-  parseJsonField('LLMConfig', request.LLMConfig, llmConfigSchema);
+  const llm = parseLLMSettings(request.LLMConfig);
   parseJsonField('TTSConfig', request.TTSConfig, ttsConfigSchema);
   if (request.SdkAppId !== context.sdkAppId) {
     throw new LocalAPIError(
@@ -122,15 +81,22 @@ function start(context: ConversationContext, body: unknown): Record<string, unkn
     throw new LocalAPIError('FailedOperation.TaskExist', 'The task already exists.');
   }
   const startedAtMs = context.now();
+  const agent = request.AgentConfig;
   const task: StoredTask = {
     taskId: newTaskId(startedAtMs),
     sessionId: request.SessionId,
     roomId: request.RoomId,
     roomIdType: request.RoomIdType ?? 0,
-    botUserId: request.AgentConfig.UserId,
-    targetUserId: request.AgentConfig.TargetUserId,
+    botUserId: agent.UserId,
+    targetUserId: agent.TargetUserId,
     llmConfig: request.LLMConfig,
     ttsConfig: request.TTSConfig,
+    welcomeMessage: agent.WelcomeMessage,
+    interruptMode: agent.InterruptMode ?? 0,
+    interruptSpeechDurationMs:
+      agent.InterruptSpeechDuration ?? DEFAULT_INTERRUPT_SPEECH_DURATION_MS,
+    llm,
+    history: [],
     startedAtMs,
     status: 'InProgress',
     stoppedAtMs: undefined,
@@ -167,10 +133,27 @@ function describe(context: ConversationContext, body: unknown): Record<string, u
 
 function stop(context: ConversationContext, body: unknown): Record<string, unknown> {
   const request = parseParameters(stopSchema, body);
-  const task = context.tasks.runningById(request.TaskId);
-  if (task === undefined) throw taskNotExist();
-  context.tasks.stop(task, context.now());
-  context.onTaskEvent(902, task);
+  stopTask(context, runningTask(context, request.TaskId));
+  return {};
+}
+
+function update(context: ConversationContext, body: unknown): Record<string, unknown> {
+  const request = parseParameters(updateSchema, body);
+  const llm = request.LLMConfig === undefined ? undefined : parseLLMSettings(request.LLMConfig);
+  if (request.TTSConfig !== undefined) {
+    parseJsonField('TTSConfig', request.TTSConfig, ttsConfigSchema);
+  }
+  const task = runningTask(context, request.TaskId);
+  if (request.WelcomeMessage !== undefined) task.welcomeMessage = request.WelcomeMessage;
+  if (request.InterruptMode !== undefined) task.interruptMode = request.InterruptMode;
+  if (request.InterruptSpeechDuration !== undefined) {
+    task.interruptSpeechDurationMs = request.InterruptSpeechDuration;
+  }
+  if (request.LLMConfig !== undefined && llm !== undefined) {
+    task.llmConfig = request.LLMConfig;
+    task.llm = llm;
+  }
+  if (request.TTSConfig !== undefined) task.ttsConfig = request.TTSConfig;
   return {};
 }
 
@@ -182,5 +165,7 @@ export function conversationHandlers(
     ['StartAIConversation', (body) => start(context, body)],
     ['DescribeAIConversation', (body) => describe(context, body)],
     ['StopAIConversation', (body) => stop(context, body)],
+    ['UpdateAIConversation', (body) => update(context, body)],
+    ['ControlAIConversation', controlHandler(context)],
   ]);
 }

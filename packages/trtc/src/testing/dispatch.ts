@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ActionHandler } from './api-conversation.ts';
+import type { ActionHandler } from './conversation-context.ts';
 import type { FaultQueue } from './faults.ts';
 import type { RawAnswer, RawRequest } from './http-server.ts';
 import { parseAuthorization, type TC3Credentials, verifyTc3Request } from './tc3-verify.ts';

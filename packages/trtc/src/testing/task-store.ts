@@ -1,12 +1,14 @@
 /**
  * The AI-conversation tasks of the local TRTC: created by Start, found by TaskId or SessionId
- * while they run, and kept (as `Stopped`) after Stop for the test to inspect.
+ * while they run, changed by Update, and kept (as `Stopped`) after Stop for the test to inspect.
+ * A task also holds its read `LLMConfig` (with the API key, never listed) and its LLM history.
  *
  * @module
  */
+import type { HistoryRound, LLMSettings } from './llm-request.ts';
 import type { LocalTRTCTask, LocalTRTCTaskStatus } from './types.ts';
 
-/** A stored task; the store changes `status` and `stoppedAtMs`. */
+/** A stored task; the store and the actions change its mutable fields. */
 export interface StoredTask {
   readonly taskId: string;
   readonly sessionId: string | undefined;
@@ -14,9 +16,16 @@ export interface StoredTask {
   readonly roomIdType: number;
   readonly botUserId: string;
   readonly targetUserId: string;
-  readonly llmConfig: string;
-  readonly ttsConfig: string;
   readonly startedAtMs: number;
+  llmConfig: string;
+  ttsConfig: string;
+  welcomeMessage: string | undefined;
+  interruptMode: number;
+  interruptSpeechDurationMs: number;
+  /** The `LLMConfig` later turns use (Update replaces it). Holds the API key. */
+  llm: LLMSettings;
+  /** The completed rounds, oldest first (at most 50). */
+  readonly history: HistoryRound[];
   status: LocalTRTCTaskStatus;
   stoppedAtMs: number | undefined;
 }
@@ -31,8 +40,28 @@ export interface TaskStore {
   runningBySession(sessionId: string): StoredTask | undefined;
   /** Marks a task stopped at `atMs`. */
   stop(task: StoredTask, atMs: number): void;
-  /** Copies of every task, oldest first. */
+  /** The public view of every task, oldest first (without the LLM key or history). */
   list(): LocalTRTCTask[];
+}
+
+/** The public view of a task. */
+function publicTask(task: StoredTask): LocalTRTCTask {
+  return {
+    taskId: task.taskId,
+    sessionId: task.sessionId,
+    roomId: task.roomId,
+    roomIdType: task.roomIdType,
+    botUserId: task.botUserId,
+    targetUserId: task.targetUserId,
+    llmConfig: task.llmConfig,
+    ttsConfig: task.ttsConfig,
+    welcomeMessage: task.welcomeMessage,
+    interruptMode: task.interruptMode,
+    interruptSpeechDurationMs: task.interruptSpeechDurationMs,
+    status: task.status,
+    startedAtMs: task.startedAtMs,
+    stoppedAtMs: task.stoppedAtMs,
+  };
 }
 
 /** Creates an empty {@link TaskStore}. */
@@ -50,7 +79,7 @@ export function createTaskStore(): TaskStore {
       task.status = 'Stopped';
       task.stoppedAtMs = atMs;
     },
-    list: () => tasks.map((task) => ({ ...task })),
+    list: () => tasks.map(publicTask),
   };
 }
 

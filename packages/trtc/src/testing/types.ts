@@ -9,6 +9,8 @@ export const LOCAL_TRTC_ACTIONS = [
   'StartAIConversation',
   'DescribeAIConversation',
   'StopAIConversation',
+  'UpdateAIConversation',
+  'ControlAIConversation',
 ] as const;
 
 /** A value of {@link LOCAL_TRTC_ACTIONS}. */
@@ -56,6 +58,30 @@ export interface LocalTRTCOptions {
    * @default 0
    */
   port?: number | undefined;
+  /**
+   * How a failed webhook (a network error, no answer within 5 s, a non-2xx status) is retried:
+   * at once, then every `intervalMs` while the message is at most `maxAgeMs` old (TRTC: every
+   * 10 s for a minute). `false`: each webhook is tried once.
+   *
+   * @default { intervalMs: 10_000, maxAgeMs: 60_000 }
+   */
+  webhookRetry?: LocalTRTCWebhookRetry | false | undefined;
+}
+
+/** The retry schedule of {@link LocalTRTCOptions.webhookRetry}. */
+export interface LocalTRTCWebhookRetry {
+  /**
+   * Wait between two retries after the immediate one, in milliseconds.
+   *
+   * @default 10_000
+   */
+  intervalMs?: number | undefined;
+  /**
+   * No retry is made once the message is older than this (milliseconds since it was raised).
+   *
+   * @default 60_000
+   */
+  maxAgeMs?: number | undefined;
 }
 
 /** One request the local TRTC received, in arrival order. */
@@ -90,10 +116,16 @@ export interface LocalTRTCTask {
   readonly botUserId: string;
   /** The user the bot listens to (`AgentConfig.TargetUserId`). */
   readonly targetUserId: string;
-  /** The `LLMConfig` JSON string, as sent. */
+  /** The `LLMConfig` JSON string, as last sent (by Start, or an Update that carried one). */
   readonly llmConfig: string;
-  /** The `TTSConfig` JSON string, as sent. */
+  /** The `TTSConfig` JSON string, as last sent (by Start, or an Update that carried one). */
   readonly ttsConfig: string;
+  /** The greeting (`AgentConfig.WelcomeMessage`, or the last Update's `WelcomeMessage`). */
+  readonly welcomeMessage: string | undefined;
+  /** `InterruptMode`: `0` the server interrupts the bot (the default), `1` the client does. */
+  readonly interruptMode: number;
+  /** `InterruptSpeechDuration` in milliseconds (default 500). */
+  readonly interruptSpeechDurationMs: number;
   /** Where the task is. */
   readonly status: LocalTRTCTaskStatus;
   /** When it started, in milliseconds since the epoch (the `now` option's clock). */
@@ -102,9 +134,15 @@ export interface LocalTRTCTask {
   readonly stoppedAtMs: number | undefined;
 }
 
-/** One webhook the local TRTC posted (or tried to), in the order they were sent. */
+/**
+ * One POST of a webhook the local TRTC made, in the order the POSTs ended: a webhook retried
+ * twice has three records (`attempt` 1, 2, 3) with the same `body`.
+ */
 export interface LocalTRTCWebhookRecord {
-  /** The group-9 `EventType`: 901 task started, 902 task stopped. */
+  /**
+   * The group-9 `EventType`: 901 task started, 902 task stopped, 903 a user's sentence or the
+   * bot's reply, 904 a user started speaking, 905 the bot finished speaking, 908 an LLM error.
+   */
   readonly eventType: number;
   /** The task it is about. */
   readonly taskId: string;
@@ -116,6 +154,95 @@ export interface LocalTRTCWebhookRecord {
   readonly status: number | undefined;
   /** Why the POST failed (a network error or a timeout), if it did. */
   readonly error: string | undefined;
+  /** `1` for the first POST of this webhook, `2` for the immediate retry, and so on. */
+  readonly attempt: number;
+}
+
+/**
+ * Why a turn failed:
+ *
+ * - `timeout`: no answer (headers and first chunk) within `LLMConfig.Timeout`;
+ * - `http-error`: the LLM answered a non-2xx status;
+ * - `network-error`: no answer at all (refused, reset, cut mid-stream);
+ * - `llm-error`: an `{"error": …}` object, as an SSE event or as the JSON answer;
+ * - `invalid-response`: an answer that is neither an SSE stream of chunks nor a completion.
+ */
+export const LOCAL_TRTC_TURN_FAILURES = [
+  'timeout',
+  'http-error',
+  'network-error',
+  'llm-error',
+  'invalid-response',
+] as const;
+
+/** A value of {@link LOCAL_TRTC_TURN_FAILURES}. */
+export type LocalTRTCTurnFailure = (typeof LOCAL_TRTC_TURN_FAILURES)[number];
+
+/** How a turn ended. */
+export type LocalTRTCTurnStatus = 'completed' | 'failed' | 'aborted';
+
+/**
+ * One turn: a user's utterance (or an `InvokeLLM` command) and the LLM call it made. Never
+ * holds the API key.
+ */
+export interface LocalTRTCTurn {
+  /** The task. */
+  readonly taskId: string;
+  /** The round, as the 903/904/905/908 webhooks of this turn carry it (`RoundId`). */
+  readonly roundId: string;
+  /** The `X-Request-Id` header sent to the LLM (a new one per turn). */
+  readonly requestId: string;
+  /** The user message sent last: the utterance, or the `InvokeLLM` `Content`. */
+  readonly userText: string;
+  /** The reply: all of it when completed, what had arrived otherwise. */
+  readonly replyText: string;
+  /** How it ended. */
+  readonly status: LocalTRTCTurnStatus;
+  /** Why it failed, when it did. */
+  readonly failure: LocalTRTCTurnFailure | undefined;
+  /** The HTTP status the LLM answered, if it answered. */
+  readonly httpStatus: number | undefined;
+  /**
+   * A short description of the failure (at most 200 characters, never the API key): `'timeout'`
+   * for a timeout, `HTTP <status>: <message>` for an HTTP error, the LLM's error message for an
+   * `llm-error`.
+   */
+  readonly error: string | undefined;
+  /** True for a turn of `ControlAIConversation` `InvokeLLM` (sent with `X-Invoke-LLM: 1`). */
+  readonly invokeLLM: boolean;
+}
+
+/** Options of {@link LocalTRTC.simulateUtterance}. */
+export interface LocalTRTCUtteranceOptions {
+  /** Aborts the turn: the LLM request's connection is dropped and the turn ends `aborted`. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A `ControlAIConversation` `ServerPushText` the local TRTC received: its fields as sent
+ * (`undefined` when left out).
+ */
+export interface LocalTRTCPushedText {
+  /** The task. */
+  readonly taskId: string;
+  /** `Text`: what the bot is to say. */
+  readonly text: string | undefined;
+  /** `Audio`: base64 audio to play instead of `Text`. */
+  readonly audio: string | undefined;
+  /** `Interrupt`: it may cut the bot's current speech (the task's running turns are aborted). */
+  readonly interrupt: boolean | undefined;
+  /** `StopAfterPlay`: the task stops after it (at once, as nothing is played). */
+  readonly stopAfterPlay: boolean | undefined;
+  /** `DropMode`: `0` dropped during an interaction, `1` queued. */
+  readonly dropMode: number | undefined;
+  /** `Priority`: `0` interruptible, `1` not. */
+  readonly priority: number | undefined;
+  /** `AddHistory`: the text was added to the task's LLM history as an assistant message. */
+  readonly addHistory: boolean | undefined;
+  /** `MetaInfo`, the JSON string as sent. */
+  readonly metaInfo: string | undefined;
+  /** When it was received (the `now` option's clock). */
+  readonly atMs: number;
 }
 
 /**
@@ -139,8 +266,34 @@ export interface LocalTRTC {
   readonly requests: readonly LocalTRTCRequestRecord[];
   /** Every task started so far, running or stopped, oldest first (a copy). */
   readonly tasks: readonly LocalTRTCTask[];
-  /** Every webhook posted so far whose POST has ended, oldest first (a copy). */
+  /** Every webhook POST that has ended so far, retries included, oldest first (a copy). */
   readonly webhooks: readonly LocalTRTCWebhookRecord[];
+  /** Every turn that has ended so far, oldest first (a copy). */
+  readonly turns: readonly LocalTRTCTurn[];
+  /** Every `ServerPushText` received so far, oldest first (a copy). */
+  readonly pushedTexts: readonly LocalTRTCPushedText[];
+  /**
+   * Plays one user utterance (a full ASR sentence of the target user) into a running task: the
+   * local TRTC posts 904 and 903 (the user's text), calls the task's LLM like TRTC does, and
+   * posts 903 (the reply) and 905, or 908 (`llm_error`) when the call fails.
+   *
+   * @param text The recognised sentence, sent as the last user message.
+   * @returns The turn, once it has ended. An LLM failure resolves (status `failed`); so does an
+   *   abort through `options.signal` or a Stop of the task (status `aborted`).
+   * @throws {LocalTRTCTaskNotFoundError} when the task is unknown or stopped.
+   * @example
+   * ```ts
+   * const turn = await local.simulateUtterance(taskId, 'What is the weather like?');
+   * console.log(turn.status, turn.replyText);
+   * ```
+   */
+  simulateUtterance(
+    taskId: string,
+    text: string,
+    options?: LocalTRTCUtteranceOptions,
+  ): Promise<LocalTRTCTurn>;
+  /** Resolves once every turn started so far (`InvokeLLM` ones too) has ended. */
+  flushTurns(): Promise<void>;
   /**
    * Makes the next `times` calls of `action` fail with `fault` (faults queue up in order).
    *
@@ -153,8 +306,15 @@ export interface LocalTRTC {
    * ```
    */
   failNext(action: LocalTRTCAction, fault: LocalTRTCFault, times?: number): void;
-  /** Resolves once every webhook posted so far has been answered or has failed. */
+  /**
+   * Resolves once every webhook raised so far has been delivered or given up on, retries
+   * included (with the default schedule, a dead receiver holds this for up to a minute).
+   */
   flushWebhooks(): Promise<void>;
-  /** Stops listening and drops open connections. Idempotent. */
+  /**
+   * Stops listening, drops open connections and aborts the running turns. Webhooks already
+   * raised get their POST (each bounded by the 5 s timeout) but no retry is scheduled any more,
+   * and waiting retries are dropped: `close` does not wait for a retry schedule. Idempotent.
+   */
   close(): Promise<void>;
 }

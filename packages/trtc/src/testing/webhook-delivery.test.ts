@@ -2,6 +2,7 @@ import { SignatureVerificationError } from '@imbridge/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTrtcWebhook } from '../webhooks/parse.ts';
 import { verifyTrtcWebhook } from '../webhooks/sign.ts';
+import { llmConfigFor, startFakeLLM } from './__fixtures__/llm-server.ts';
 import {
   CALLBACK_KEY,
   call,
@@ -110,13 +111,78 @@ describe('local TRTC webhooks', () => {
     const local = await startLocal({
       callbackUrl: 'http://127.0.0.1:9/closed',
       callbackKey: CALLBACK_KEY,
+      webhookRetry: false,
     });
     cleanups.push(local.close);
     const started = await call(local, 'StartAIConversation', startBody());
     expect(started.body.Response.TaskId).toEqual(expect.any(String));
     await local.flushWebhooks();
     expect(local.webhooks).toEqual([
-      expect.objectContaining({ eventType: 901, status: undefined, error: 'TypeError' }),
+      expect.objectContaining({
+        eventType: 901,
+        status: undefined,
+        error: 'TypeError',
+        attempt: 1,
+      }),
+    ]);
+  });
+
+  it('posts 904, 903 (user), 903 (bot) and 905 for a turn, signed and in order', async () => {
+    const fake = await startFakeLLM(() => ({ kind: 'stream', pieces: ['It is ', 'sunny.'] }));
+    cleanups.push(fake.close);
+    const { receiver, local } = await setup();
+    const started = await call(
+      local,
+      'StartAIConversation',
+      startBody({ RoomId: '8888', LLMConfig: llmConfigFor(fake.url) }),
+    );
+    const taskId = started.body.Response.TaskId as string;
+    const turn = await local.simulateUtterance(taskId, 'Weather?');
+    await local.flushWebhooks();
+
+    expect(receiver.received).toHaveLength(5);
+    const parsed = [];
+    for (const webhook of receiver.received) {
+      const request = new Request('http://127.0.0.1/trtc/webhook', {
+        method: 'POST',
+        headers: { sign: String(webhook.headers.sign), 'content-type': 'application/json' },
+        body: webhook.body,
+      });
+      parsed.push(await parseTrtcWebhook(request, { callbackKey: CALLBACK_KEY }));
+    }
+    expect(parsed.map((event) => event.kind)).toEqual([
+      'agent-started',
+      'speech-started',
+      'message',
+      'message',
+      'agent-speaking-finished',
+    ]);
+    const payloads = receiver.received.map((webhook) => JSON.parse(webhook.body).EventInfo.Payload);
+    const { roundId } = turn;
+    expect(payloads.slice(1)).toEqual([
+      { UserId: 'alice', RoundId: roundId },
+      {
+        UserId: 'alice',
+        Text: 'Weather?',
+        StartTimeMs: NOW_MS,
+        EndTimeMs: NOW_MS,
+        RoundId: roundId,
+      },
+      {
+        UserId: 'bot',
+        Text: 'It is sunny.',
+        StartTimeMs: NOW_MS,
+        EndTimeMs: NOW_MS,
+        RoundId: roundId,
+      },
+      { UserId: 'bot', RoundId: roundId, Text: 'It is sunny.' },
+    ]);
+    expect(local.webhooks.map((webhook) => [webhook.eventType, webhook.attempt])).toEqual([
+      [901, 1],
+      [904, 1],
+      [903, 1],
+      [903, 1],
+      [905, 1],
     ]);
   });
 });

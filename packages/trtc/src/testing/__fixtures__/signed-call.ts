@@ -119,8 +119,19 @@ export interface ReceivedWebhook {
   body: string;
 }
 
-/** A loopback server that records the webhooks it receives and answers 200. */
-export async function startReceiver(): Promise<{
+/** Options of {@link startReceiver}. */
+export interface ReceiverOptions {
+  /** The first `failures` webhooks are answered `failureStatus`. @default 0 */
+  failures?: number;
+  /** @default 500 */
+  failureStatus?: number;
+}
+
+/**
+ * A loopback server that records the webhooks it receives (failed ones too) and answers 200, or
+ * `failureStatus` to the first `failures`.
+ */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<{
   url: string;
   received: ReceivedWebhook[];
   close(): Promise<void>;
@@ -131,8 +142,11 @@ export async function startReceiver(): Promise<{
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"code":0}');
+      const failed = received.length <= (options.failures ?? 0);
+      response.writeHead(failed ? (options.failureStatus ?? 500) : 200, {
+        'content-type': 'application/json',
+      });
+      response.end(failed ? '{"code":1}' : '{"code":0}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
