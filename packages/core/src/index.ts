@@ -79,6 +79,7 @@ export type {
   WebhookHandler,
 } from './runtime/options.ts';
 export type { OverflowPolicy } from './runtime/reply-writer.ts';
+export { withStateTimeouts } from './runtime/timed-state.ts';
 export type {
   AdapterLimits,
   ChatAdapter,

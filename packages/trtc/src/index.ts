@@ -1,6 +1,7 @@
 /**
  * `@imbridge/trtc`: Tencent RTC conversational AI for LLM bots — TC3-HMAC-SHA256 signing, a
- * client for the TRTC API (the AI-conversation family), and TRTC webhooks.
+ * client for the TRTC API (the AI-conversation family), TRTC webhooks, and voice agents backed by
+ * any `@imbridge/llm` model.
  *
  * @example
  * ```ts
@@ -10,6 +11,7 @@
  * ```
  * @module
  */
+export * from './agent/index.ts';
 export * from './client/index.ts';
 export * from './signing/index.ts';
 export { VERSION } from './version.ts';

@@ -4,6 +4,8 @@
  *
  * @module
  */
+export type { TRTCWebhookHandlerOptions } from './handler.ts';
+export { createTrtcWebhookHandler, TRTC_WEBHOOK_PLATFORM } from './handler.ts';
 export type { ParseTrtcWebhookOptions } from './parse.ts';
 export { DEFAULT_WEBHOOK_MAX_BODY_BYTES, parseTrtcWebhook } from './parse.ts';
 export { rejectionReason, webhookAcknowledgement, webhookRejection } from './responses.ts';

@@ -1,0 +1,285 @@
+/**
+ * Voice agents: a TRTC AI conversation whose LLM is any `@imbridge/llm` model, served from your
+ * own server behind per-session keys.
+ *
+ * @module
+ */
+import { APICallError, createLogEmitter, ValidationError } from '@imbridge/core';
+import { createOpenAICompatibleHandler } from '@imbridge/llm';
+import { resolveSecret } from '@imbridge/provider-utils';
+import { genUserSig } from '@imbridge/tencent-chat/user-sig';
+import { createSessionAuthenticator } from './session-auth.ts';
+import { bindSessionMemory } from './session-model.ts';
+import { createSessionStore, type SessionStore } from './session-store.ts';
+import { deriveSessionKey, mintSessionToken } from './session-token.ts';
+import {
+  AGENT_OWNER,
+  AGENT_SECRET_KEY_OPTION,
+  checkAgentUserId,
+  MIN_TOKEN_SECRET_LENGTH,
+  resolveVoiceAgentSettings,
+  TOKEN_SECRET_OPTION,
+  type VoiceAgentSettings,
+} from './voice-agent-options.ts';
+import type {
+  VoiceAgent,
+  VoiceAgentOptions,
+  VoiceAgentSession,
+  VoiceAgentTarget,
+} from './voice-agent-types.ts';
+
+/** The signing key of the session keys, derived once per secret (the secret may rotate). */
+function sessionKeySource(settings: VoiceAgentSettings): () => Promise<Uint8Array> {
+  let cached: { secret: string; key: Promise<Uint8Array> } | undefined;
+  return async () => {
+    const fromOption = settings.tokenSecret !== undefined;
+    const secret = fromOption
+      ? await resolveSecret(
+          settings.tokenSecret as NonNullable<typeof settings.tokenSecret>,
+          TOKEN_SECRET_OPTION,
+        )
+      : await resolveSecret(settings.secretKey, AGENT_SECRET_KEY_OPTION);
+    if (fromOption && secret.length < MIN_TOKEN_SECRET_LENGTH) {
+      throw new ValidationError({
+        message: `${AGENT_OWNER}: tokenSecret must be at least ${MIN_TOKEN_SECRET_LENGTH} characters`,
+        code: 'invalid-option',
+      });
+    }
+    if (cached?.secret !== secret) cached = { secret, key: deriveSessionKey(secret) };
+    return cached.key;
+  };
+}
+
+function isTaskGone(error: unknown): boolean {
+  return APICallError.isInstance(error) && error.providerCode === 'FailedOperation.TaskNotExist';
+}
+
+/** Both ids of a target, as far as they are known. */
+async function resolveTarget(
+  store: SessionStore,
+  target: VoiceAgentTarget,
+): Promise<{ taskId: string | undefined; sessionId: string | undefined }> {
+  if ('taskId' in target && typeof target.taskId === 'string') {
+    return { taskId: target.taskId, sessionId: await store.sessionOfTask(target.taskId) };
+  }
+  const { sessionId } = target as { sessionId: string };
+  return { taskId: await store.taskOfSession(sessionId), sessionId };
+}
+
+/**
+ * Creates a voice agent: TRTC turns the room's speech into text, calls {@link VoiceAgent.handler}
+ * on your server for the answer, and speaks it.
+ *
+ * - `start({ roomId, targetUserId })` makes the agent's UserSig, mints a short-lived key (a JWT,
+ *   HS256) naming the session, room and users, and starts the conversation with `LLMConfig`
+ *   pointing at `publicUrl` with that key as `APIKey`. TRTC keeps no history (`History: 0`):
+ *   the endpoint keeps each session's conversation in `state` and gives it to the model.
+ * - `handler` is the OpenAI-compatible endpoint of `@imbridge/llm`: a request without a live key
+ *   of this agent, or whose `X-Room-Id` / `X-User-Id` do not match the key's session, or of a
+ *   stopped session, gets a 401 (logged with its reason) and never reaches the model. A dropped
+ *   connection (TRTC hangs up when the user interrupts) aborts the model.
+ * - `stop` refuses the session's key from then on and stops the task; `say` makes the agent
+ *   speak (`ServerPushText`); `describe` reads the task's state; `handleWebhook` refuses the key
+ *   of a task TRTC reports stopped (902: the user left, the room was dismissed…).
+ *
+ * @throws {ValidationError} code `invalid-option` at creation for a bad option (naming it, never
+ *   showing a secret).
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { toNodeListener } from '@imbridge/core';
+ * import { createDify } from '@imbridge/llm';
+ * import { createTrtcClient, createVoiceAgent } from '@imbridge/trtc';
+ *
+ * const agent = createVoiceAgent({
+ *   trtc: createTrtcClient({ region: 'ap-guangzhou' }), // TENCENTCLOUD_SECRET_ID / _KEY
+ *   sdkAppId: Number(process.env.TRTC_SDK_APP_ID),
+ *   secretKey: process.env.TRTC_SECRET_KEY ?? '',
+ *   model: createDify({ apiKey: process.env.DIFY_API_KEY ?? '', app: 'chat' }),
+ *   publicUrl: 'https://bot.example.com/v1/chat/completions',
+ *   ttsConfig: { type: 'flow', voiceId: 'v-female-R2s4N9qJ', model: 'flow_01_turbo' },
+ * });
+ * createServer(toNodeListener(agent.handler)).listen(8080);
+ * const { taskId } = await agent.start({ roomId: 1234, targetUserId: 'alice' });
+ * ```
+ */
+export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
+  const settings = resolveVoiceAgentSettings(options);
+  const { trtc, sdkAppId, apiUrl, now } = settings;
+  const log = createLogEmitter(options.logger);
+  const store = createSessionStore(
+    settings.state,
+    `${settings.keyPrefix}${sdkAppId}:`,
+    settings.historyTurns,
+    now,
+  );
+  const sessionKey = sessionKeySource(settings);
+  const handler = createOpenAICompatibleHandler({
+    model: bindSessionMemory(settings.model, store, log),
+    modelName: settings.modelName,
+    authenticate: createSessionAuthenticator({ key: sessionKey, apiUrl, store, now }),
+    maxBodyBytes: options.maxBodyBytes,
+    logger: options.logger,
+  });
+
+  return {
+    handler,
+    apiUrl,
+
+    async start(start) {
+      const { signal, timeoutMs, retry, region } = start;
+      const call = { signal, timeoutMs, retry, region };
+      const agentUserId =
+        start.agentUserId === undefined
+          ? settings.agentUserId
+          : checkAgentUserId(start.agentUserId, 'start.agentUserId');
+      const sessionId = start.sessionId ?? crypto.randomUUID();
+      const nowMs = now();
+      const expiresAtMs = nowMs + settings.tokenTtlMs;
+      const [secretKey, key] = await Promise.all([
+        resolveSecret(settings.secretKey, AGENT_SECRET_KEY_OPTION),
+        sessionKey(),
+      ]);
+      const userSig = await genUserSig({
+        sdkAppId,
+        secretKey,
+        userId: agentUserId,
+        expiresInSeconds: settings.userSigTtlSeconds,
+        nowSeconds: Math.floor(nowMs / 1000),
+      });
+      const apiKey = await mintSessionToken(
+        key,
+        apiUrl,
+        {
+          sessionId,
+          sdkAppId,
+          roomId: String(start.roomId),
+          roomIdType: typeof start.roomId === 'number' ? 0 : 1,
+          targetUserId: start.targetUserId,
+          agentUserId,
+          expiresAtMs,
+        },
+        nowMs,
+      );
+      const systemPrompt = start.systemPrompt ?? options.llm?.systemPrompt;
+      const welcomeMessage = start.welcomeMessage ?? options.agentConfig?.welcomeMessage;
+      const result = await trtc.startAIConversation({
+        ...call,
+        sdkAppId,
+        roomId: start.roomId,
+        sessionId,
+        agentConfig: {
+          ...options.agentConfig,
+          ...(welcomeMessage === undefined ? {} : { welcomeMessage }),
+          userId: agentUserId,
+          userSig,
+          targetUserId: start.targetUserId,
+        },
+        llmConfig: {
+          ...options.llm,
+          ...(systemPrompt === undefined ? {} : { systemPrompt }),
+          type: 'openai',
+          model: settings.modelName,
+          apiKey,
+          apiUrl,
+          streaming: true,
+          history: 0,
+        },
+        ttsConfig: options.ttsConfig,
+        ...(options.sttConfig === undefined ? {} : { sttConfig: options.sttConfig }),
+      });
+      const session = { sessionId, agentUserId, expiresAtMs, requestId: result.requestId };
+      if (result.status === 'already-running') {
+        let taskId: string | undefined;
+        try {
+          ({ taskId } = await trtc.describeAIConversation({ ...call, sdkAppId, sessionId }));
+        } catch (error) {
+          if (!isTaskGone(error)) throw error;
+        }
+        return { status: 'already-running', taskId, ...session } satisfies VoiceAgentSession;
+      }
+      await store.linkTask(sessionId, result.taskId, expiresAtMs);
+      return { status: 'started', taskId: result.taskId, ...session } satisfies VoiceAgentSession;
+    },
+
+    async stop(target) {
+      const { signal, timeoutMs, retry, region } = target;
+      const { taskId, sessionId } = await resolveTarget(store, target);
+      // Refuse the key first: from here on the endpoint answers this session with 401.
+      if (sessionId !== undefined) {
+        await store.markStopped(sessionId, now() + settings.tokenTtlMs);
+      }
+      if (taskId === undefined) return { status: 'not-running', sessionId, requestId: undefined };
+      try {
+        const { requestId } = await trtc.stopAIConversation({
+          signal,
+          timeoutMs,
+          retry,
+          region,
+          taskId,
+        });
+        return { status: 'stopped', sessionId, requestId };
+      } catch (error) {
+        if (isTaskGone(error)) return { status: 'not-running', sessionId, requestId: undefined };
+        throw error;
+      }
+    },
+
+    async describe(target) {
+      const { signal, timeoutMs, retry, region } = target;
+      const call = { signal, timeoutMs, retry, region };
+      const described =
+        'taskId' in target && typeof target.taskId === 'string'
+          ? await trtc.describeAIConversation({ ...call, taskId: target.taskId })
+          : await trtc.describeAIConversation({
+              ...call,
+              sdkAppId,
+              sessionId: (target as { sessionId: string }).sessionId,
+            });
+      return {
+        taskId: described.taskId,
+        status: described.status,
+        sessionId: described.sessionId,
+        startTime: described.startTime,
+        requestId: described.requestId,
+      };
+    },
+
+    async handleWebhook(webhook) {
+      if (webhook.kind !== 'agent-stopped') return;
+      const sessionId = await store.sessionOfTask(webhook.taskId);
+      if (sessionId !== undefined) {
+        await store.markStopped(sessionId, now() + settings.tokenTtlMs);
+      }
+    },
+
+    async say(say) {
+      const { signal, timeoutMs, retry, region, taskId, text } = say;
+      const result = await trtc.controlAIConversation({
+        signal,
+        timeoutMs,
+        retry,
+        region,
+        taskId,
+        command: 'server-push-text',
+        text,
+        interrupt: say.interrupt,
+        stopAfterPlay: say.stopAfterPlay,
+        dropMode: say.dropMode,
+        priority: say.priority,
+      });
+      if (say.addHistory !== false) {
+        const sessionId = await store.sessionOfTask(taskId);
+        if (sessionId !== undefined) {
+          await store.recordTurn(
+            sessionId,
+            { user: undefined, assistant: text },
+            undefined,
+            now() + settings.tokenTtlMs,
+          );
+        }
+      }
+      return result;
+    },
+  };
+}
