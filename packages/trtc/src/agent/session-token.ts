@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { errors, jwtVerify, SignJWT } from 'jose';
+/** jose, loaded with the first key minted or checked (not at import: it is most of a cold start). */
+let jose: Promise<typeof import('jose')> | undefined;
+function loadJose(): Promise<typeof import('jose')> {
+  jose ??= import('jose');
+  return jose;
+}
 
 /** What a voice agent's key says, in the agent's vocabulary (the JWT's claims are short names). */
 export interface VoiceSessionClaims {
@@ -57,6 +62,7 @@ export async function mintSessionToken(
   claims: VoiceSessionClaims,
   nowMs: number,
 ): Promise<string> {
+  const { SignJWT } = await loadJose();
   return new SignJWT({
     sid: claims.sessionId,
     app: claims.sdkAppId,
@@ -101,6 +107,7 @@ export async function verifySessionToken(
   token: string,
   nowMs: number,
 ): Promise<SessionTokenCheck> {
+  const { errors, jwtVerify } = await loadJose();
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, key, {

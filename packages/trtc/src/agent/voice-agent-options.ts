@@ -54,6 +54,7 @@ export interface VoiceAgentSettings {
   keyPrefix: string;
   historyTurns: number;
   modelName: string;
+  maxBodyBytes: number;
   now: () => number;
 }
 
@@ -197,6 +198,14 @@ export function resolveVoiceAgentSettings(options: VoiceAgentOptions): VoiceAgen
       options.modelName === undefined
         ? model.modelId
         : checkNonEmptyString(options.modelName, { owner: AGENT_OWNER, name: 'modelName' }),
+    maxBodyBytes:
+      options.maxBodyBytes === undefined
+        ? 1_048_576
+        : checkInteger(
+            options.maxBodyBytes,
+            { owner: AGENT_OWNER, name: 'maxBodyBytes' },
+            { min: 1 },
+          ),
     now: options.now ?? Date.now,
   };
 }

@@ -387,6 +387,7 @@ describe('createVoiceAgent: options and state failures', () => {
     ['model', { model: {} }],
     ['trtc', { trtc: {} }],
     ['state', { state: 'redis://' }],
+    ['maxBodyBytes', { maxBodyBytes: 0 }],
   ])('refuses a bad %s at creation, without showing a secret', (name, change) => {
     let thrown: unknown;
     try {

@@ -4,8 +4,9 @@
  *
  * @module
  */
+
+import type { RequestHandler } from '@imbridge/core';
 import { APICallError, createLogEmitter, ValidationError } from '@imbridge/core';
-import { createOpenAICompatibleHandler } from '@imbridge/llm';
 import { resolveSecret } from '@imbridge/provider-utils';
 import { genUserSig } from '@imbridge/tencent-chat/user-sig';
 import { createSessionAuthenticator } from './session-auth.ts';
@@ -114,13 +115,20 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
     now,
   );
   const sessionKey = sessionKeySource(settings);
-  const handler = createOpenAICompatibleHandler({
-    model: bindSessionMemory(settings.model, store, log),
-    modelName: settings.modelName,
-    authenticate: createSessionAuthenticator({ key: sessionKey, apiUrl, store, now }),
-    maxBodyBytes: options.maxBodyBytes,
-    logger: options.logger,
-  });
+  // @imbridge/llm loads with the first request to the endpoint, not at import.
+  let endpoint: Promise<RequestHandler> | undefined;
+  const handler: RequestHandler = async (request) => {
+    endpoint ??= import('@imbridge/llm').then(({ createOpenAICompatibleHandler }) =>
+      createOpenAICompatibleHandler({
+        model: bindSessionMemory(settings.model, store, log),
+        modelName: settings.modelName,
+        authenticate: createSessionAuthenticator({ key: sessionKey, apiUrl, store, now }),
+        maxBodyBytes: settings.maxBodyBytes,
+        logger: options.logger,
+      }),
+    );
+    return (await endpoint)(request);
+  };
 
   return {
     handler,

@@ -1,4 +1,4 @@
-import { aiConversationMethods } from './conversation.ts';
+import type { AIConversationMethods } from './conversation.ts';
 import type {
   ControlAIConversationOptions,
   DescribeAIConversationOptions,
@@ -10,7 +10,7 @@ import type {
   UpdateAIConversationOptions,
 } from './conversation-types.ts';
 import type { CallOptions, TRTCClientOptions } from './options.ts';
-import { aiTranscriptionMethods } from './transcription.ts';
+import type { AITranscriptionMethods } from './transcription.ts';
 import type {
   DescribeAITranscriptionOptions,
   DescribeAITranscriptionResult,
@@ -188,11 +188,26 @@ export interface TRTCClient {
  */
 export function createTrtcClient(options: TRTCClientOptions): TRTCClient {
   const transport = createTrtcTransport(options);
+  // The typed actions check their options with zod: loaded with the first of them, not at import.
+  let loaded: Promise<AIConversationMethods & AITranscriptionMethods> | undefined;
+  const methods = () =>
+    (loaded ??= Promise.all([import('./conversation.ts'), import('./transcription.ts')]).then(
+      ([conversation, transcription]) => ({
+        ...conversation.aiConversationMethods(transport),
+        ...transcription.aiTranscriptionMethods(transport),
+      }),
+    ));
   return {
     region: transport.region,
     baseUrl: transport.baseUrl,
     call: (action, params, callOptions) => transport.call(action, params, callOptions),
-    ...aiConversationMethods(transport),
-    ...aiTranscriptionMethods(transport),
+    startAIConversation: async (input) => (await methods()).startAIConversation(input),
+    stopAIConversation: async (input) => (await methods()).stopAIConversation(input),
+    describeAIConversation: async (input) => (await methods()).describeAIConversation(input),
+    updateAIConversation: async (input) => (await methods()).updateAIConversation(input),
+    controlAIConversation: async (input) => (await methods()).controlAIConversation(input),
+    startAITranscription: async (input) => (await methods()).startAITranscription(input),
+    stopAITranscription: async (input) => (await methods()).stopAITranscription(input),
+    describeAITranscription: async (input) => (await methods()).describeAITranscription(input),
   };
 }

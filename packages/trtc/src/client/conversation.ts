@@ -8,7 +8,8 @@ import {
 } from './agent-config.ts';
 import type { TRTCClient } from './client.ts';
 import { llmConfigSchema, llmConfigToWire } from './llm-config.ts';
-import { roomIdSchema, roomToWire } from './room.ts';
+import { roomToWire } from './room.ts';
+import { roomIdSchema } from './room-schema.ts';
 import type { TRTCTransport } from './transport.ts';
 import { ttsConfigSchema, ttsConfigToWire } from './tts-config.ts';
 import {

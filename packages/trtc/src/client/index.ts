@@ -4,24 +4,21 @@
  *
  * @module
  */
+export type { AgentConfig, HotWord, SemanticEagerness, STTConfig } from './agent-config.ts';
 export type {
-  AgentConfig,
   AmbientScene,
   FilteredBrackets,
-  HotWord,
   InterruptMode,
-  SemanticEagerness,
-  STTConfig,
   SubtitleMode,
   TurnDetectionMode,
-} from './agent-config.ts';
+} from './agent-constants.ts';
 export {
   AMBIENT_SCENES,
   FILTERED_BRACKETS,
   INTERRUPT_MODES,
   SUBTITLE_MODES,
   TURN_DETECTION_MODES,
-} from './agent-config.ts';
+} from './agent-constants.ts';
 export type { TRTCClient } from './client.ts';
 export { createTrtcClient } from './client.ts';
 export type {

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** The largest numeric TRTC room id (numeric rooms are 1 to 4294967294). */
 export const MAX_NUMERIC_ROOM_ID = 4_294_967_294;
 
@@ -10,16 +8,6 @@ export const MAX_NUMERIC_ROOM_ID = 4_294_967_294;
  * therefore never be sent as type 0.
  */
 export type RoomId = number | string;
-
-/** Checks a {@link RoomId}: an integer 1–4294967294, or a string of 1–64 characters. */
-export const roomIdSchema = z.union([
-  z.int().min(1).max(MAX_NUMERIC_ROOM_ID),
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .refine((value) => value.trim() !== '', { message: 'must not be blank' }),
-]);
 
 /** `RoomId` (always a string on the wire) and the `RoomIdType` derived from the id's type. */
 export function roomToWire(roomId: RoomId): { RoomId: string; RoomIdType: 0 | 1 } {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { sttConfigSchema, sttConfigToWire } from './agent-config.ts';
 import type { TRTCClient } from './client.ts';
-import { roomIdSchema, roomToWire } from './room.ts';
+import { roomToWire } from './room.ts';
+import { roomIdSchema } from './room-schema.ts';
 import type { TRTCTransport } from './transport.ts';
 import {
   callOptions,

@@ -1,6 +1,7 @@
 import { ValidationError } from '@imbridge/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashingInUse, selectHashing } from '../crypto/sha256.ts';
 import { derivedSigningKey } from './derived-key.ts';
 import { type SignTC3RequestOptions, signTc3Request, tc3Date } from './tc3.ts';
 
@@ -45,7 +46,14 @@ function signatureOf(options: SignTC3RequestOptions): string {
   return signTc3Request(options).signature;
 }
 
-describe('signTc3Request', () => {
+describe.each(['native', 'portable'] as const)('signTc3Request (%s hashing)', (hashing) => {
+  beforeAll(() => selectHashing(hashing));
+  afterAll(() => selectHashing('native'));
+
+  it('uses the hashing it was given', () => {
+    expect(hashingInUse()).toBe(hashing);
+  });
+
   it('V1: matches the official documentation example byte for byte', () => {
     expect(V1_BODY).toHaveLength(86);
     const signed = signTc3Request(CVM);
@@ -232,5 +240,32 @@ describe('derivedSigningKey', () => {
     for (let index = 0; index < 20; index += 1)
       derivedSigningKey(`evict-${index}`, '2023-11-14', 'trtc');
     expect(signatureOf(TRTC)).toBe(before);
+  });
+});
+
+describe('native and portable hashing', () => {
+  afterAll(() => selectHashing('native'));
+
+  it('Node exposes node:crypto synchronously, so signatures are hashed natively by default', () => {
+    selectHashing('native');
+    expect(hashingInUse()).toBe('native');
+  });
+
+  it('sign every body, key and day alike (UTF-8 text, bytes, lone surrogates)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array({ maxLength: 300 })),
+        fc.string({ minLength: 1, maxLength: 40 }).filter((key) => key.trim() !== ''),
+        fc.integer({ min: 0, max: 4_102_444_800 }),
+        (payload, secretKey, timestampSeconds) => {
+          const options = { ...TRTC, payload, secretKey, timestampSeconds };
+          selectHashing('native');
+          const natively = signatureOf(options);
+          selectHashing('portable');
+          expect(signatureOf(options)).toBe(natively);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

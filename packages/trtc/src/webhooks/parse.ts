@@ -12,10 +12,8 @@ import {
   readBodyBytes,
   type SecretInput,
 } from '@imbridge/provider-utils';
-import { dispatch, type Envelope, timeOf, toIssues } from './map.ts';
 import { callbackKeyOption, decodeSignature, verifyBodySignature } from './sign.ts';
 import type { TRTCWebhook } from './types.ts';
-import { webhookEnvelopeSchema } from './wire-schemas.ts';
 
 /** Default cap on the webhook body size: 1 MiB. */
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
@@ -215,29 +213,7 @@ export async function parseTrtcWebhook(
   }
 
   const json = parseJsonObject(read.bytes);
-  const envelope = webhookEnvelopeSchema.safeParse(json);
-  if (!envelope.success) {
-    throw new ValidationError({
-      code: 'invalid-payload',
-      message: 'The webhook body has an invalid EventGroupId or EventType',
-      issues: toIssues(envelope.error),
-    });
-  }
-  const { EventGroupId: eventGroupId, EventType: eventType } = envelope.data;
-  if (eventGroupId == null || eventType == null) {
-    throw new ValidationError({
-      code: 'missing-event-type',
-      message: 'The webhook body names no event group or type',
-      issues: [
-        { path: [eventGroupId == null ? 'EventGroupId' : 'EventType'], message: 'Required' },
-      ],
-    });
-  }
-  const header: Envelope = {
-    eventGroupId,
-    eventType,
-    callbackTimeMs: timeOf(envelope.data.CallbackTs) ?? timeOf(envelope.data.CallbackMsTs),
-    sdkAppId,
-  };
-  return dispatch(header, json);
+  // The schemas (zod) load with the first callback, not at import.
+  const { decodeWebhook } = await import('./decode.ts');
+  return decodeWebhook(json, sdkAppId);
 }
