@@ -6,11 +6,11 @@
  */
 
 import type { RequestHandler } from '@imbridge/core';
-import { APICallError, createLogEmitter, ValidationError } from '@imbridge/core';
+import { APICallError, createLogEmitter, describeError, ValidationError } from '@imbridge/core';
 import { resolveSecret } from '@imbridge/provider-utils';
 import { genUserSig } from '@imbridge/tencent-chat/user-sig';
 import { createSessionAuthenticator } from './session-auth.ts';
-import { bindSessionMemory } from './session-model.ts';
+import { bindSessionMemory, VOICE_AGENT_PLATFORM } from './session-model.ts';
 import { createSessionStore, type SessionStore } from './session-store.ts';
 import { deriveSessionKey, mintSessionToken } from './session-token.ts';
 import {
@@ -115,6 +115,14 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
     now,
   );
   const sessionKey = sessionKeySource(settings);
+  const stateFailed = (id: string, operation: string, error: unknown, level: 'warn' | 'error') =>
+    log(level, {
+      event: 'state-failed',
+      platform: VOICE_AGENT_PLATFORM,
+      conversationId: id,
+      operation,
+      error: describeError(error),
+    });
   // @imbridge/llm loads with the first request to the endpoint, not at import.
   let endpoint: Promise<RequestHandler> | undefined;
   const handler: RequestHandler = async (request) => {
@@ -206,16 +214,28 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
         }
         return { status: 'already-running', taskId, ...session } satisfies VoiceAgentSession;
       }
-      await store.linkTask(sessionId, result.taskId, expiresAtMs);
+      try {
+        await store.linkTask(sessionId, result.taskId, expiresAtMs);
+      } catch (error) {
+        // Unlinked, the task could not be stopped by session nor its key refused: undo the start.
+        await trtc.stopAIConversation({ taskId: result.taskId }).catch(() => undefined);
+        throw error;
+      }
       return { status: 'started', taskId: result.taskId, ...session } satisfies VoiceAgentSession;
     },
 
     async stop(target) {
       const { signal, timeoutMs, retry, region } = target;
       const { taskId, sessionId } = await resolveTarget(store, target);
-      // Refuse the key first: from here on the endpoint answers this session with 401.
+      // Refuse the key first: from here on the endpoint answers this session with 401. If the
+      // state fails, the task is stopped all the same (TRTC stops calling) and the key lapses at
+      // its expiry; the failure is logged.
       if (sessionId !== undefined) {
-        await store.markStopped(sessionId, now() + settings.tokenTtlMs);
+        try {
+          await store.markStopped(sessionId, now() + settings.tokenTtlMs);
+        } catch (error) {
+          stateFailed(sessionId, 'mark-stopped', error, 'error');
+        }
       }
       if (taskId === undefined) return { status: 'not-running', sessionId, requestId: undefined };
       try {
@@ -277,14 +297,19 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
         priority: say.priority,
       });
       if (say.addHistory !== false) {
-        const sessionId = await store.sessionOfTask(taskId);
-        if (sessionId !== undefined) {
-          await store.recordTurn(
-            sessionId,
-            { user: undefined, assistant: text },
-            undefined,
-            now() + settings.tokenTtlMs,
-          );
+        // The text was said: a state failure costs the history entry, not the call.
+        try {
+          const sessionId = await store.sessionOfTask(taskId);
+          if (sessionId !== undefined) {
+            await store.recordTurn(
+              sessionId,
+              { user: undefined, assistant: text },
+              undefined,
+              now() + settings.tokenTtlMs,
+            );
+          }
+        } catch (error) {
+          stateFailed(taskId, 'record-said', error, 'warn');
         }
       }
       return result;
