@@ -21,7 +21,7 @@ export function createTsupConfig(options: {
     entry: options.entry,
     format: ['esm', 'cjs'],
     dts: { compilerOptions: { ignoreDeprecations: '6.0', customConditions: [] } },
-    // Maps without the sources embedded (decision 0012): stack traces still point at src/ files
+    // Maps without the sources embedded (decision 0013): stack traces still point at src/ files
     // and lines, and the tarballs lose the copy of sources they do not ship.
     sourcemap: true,
     esbuildOptions(esbuild) {

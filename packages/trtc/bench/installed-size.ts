@@ -2,6 +2,10 @@
  * Installed size of a package with its production dependency tree: workspace packages counted
  * from their `pnpm pack` tarball (what npm would unpack from the registry), the others from their
  * directory as installed, each package once, found the way Node resolves it.
+ *
+ * Figure 3: the files a user installs with `@imbridge/trtc` (packed tarballs of the workspace
+ * packages, npm dependencies as installed) against `tencentcloud-sdk-nodejs` and its dependency
+ * tree as resolved in node_modules. Goal: ≤ ⅛ of the SDK's bytes.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -14,33 +18,19 @@ import {
   statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { format } from './report.ts';
-
-export interface PackageManifest {
-  name?: string;
-  version?: string;
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-}
-
-export function readManifest(directory: string): PackageManifest {
-  return JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as PackageManifest;
-}
-
-/** Where Node would find package `name` from `directory` (symlinks resolved). */
-export function findInstalled(name: string, directory: string): string | undefined {
-  for (let current = directory; ; current = dirname(current)) {
-    if (basename(current) !== 'node_modules') {
-      const candidate = join(current, 'node_modules', name);
-      if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
-    }
-    if (dirname(current) === current) return undefined;
-  }
-}
+import {
+  findInstalled,
+  type PackageManifest,
+  packageDirectory,
+  readManifest,
+  SDK_LABEL,
+  SDK_NAME,
+  sdkDirectory,
+  workspaceDirectory,
+} from './locations.ts';
+import { format, goalCell, printTable, times } from './report.ts';
 
 export interface InstalledPackage {
   id: string;
@@ -48,8 +38,11 @@ export interface InstalledPackage {
   bytes: number;
   /** Bytes per top-level entry of the package (`dist`, `README.md`…). */
   entries: Map<string, number>;
-  /** Set for workspace packages, counted from their `pnpm pack` tarball. */
-  packed?: { gzipBytes: number; distBytes: number; mapBytes: number };
+  /**
+   * Set for workspace packages, counted from their `pnpm pack` tarball; `mapSourcesBytes`: the
+   * sources the source maps embed (`sourcesContent`), part of `mapBytes`.
+   */
+  packed?: { gzipBytes: number; distBytes: number; mapBytes: number; mapSourcesBytes: number };
 }
 
 export interface InstalledTree {
@@ -121,6 +114,22 @@ function packWorkspacePackage(directory: string): { files: Map<string, Buffer>; 
   }
 }
 
+/** UTF-8 bytes of the sources a source map embeds (`sourcesContent`); 0 when it has none. */
+function embeddedSourcesBytes(map: Buffer): number {
+  let parsed: { sourcesContent?: unknown };
+  try {
+    parsed = JSON.parse(map.toString('utf8')) as { sourcesContent?: unknown };
+  } catch {
+    return 0;
+  }
+  if (!Array.isArray(parsed.sourcesContent)) return 0;
+  return sum(
+    parsed.sourcesContent.map((source) =>
+      typeof source === 'string' ? Buffer.byteLength(source, 'utf8') : 0,
+    ),
+  );
+}
+
 /**
  * A package and its production dependency tree, each package counted once (by its real
  * directory): `dependencies`, installed `optionalDependencies` and non-optional
@@ -149,13 +158,17 @@ export function installedTree(root: string, workspaceDirectory: string): Install
       const tarball = packWorkspacePackage(directory);
       let distBytes = 0;
       let mapBytes = 0;
+      let mapSourcesBytes = 0;
       for (const [path, body] of tarball.files) {
         add(path, body.length);
         if (path.startsWith('dist/')) distBytes += body.length;
-        if (path.endsWith('.map')) mapBytes += body.length;
+        if (path.endsWith('.map')) {
+          mapBytes += body.length;
+          mapSourcesBytes += embeddedSourcesBytes(body);
+        }
       }
       manifest = JSON.parse(tarball.files.get('package.json')?.toString('utf8') ?? '{}');
-      packed = { gzipBytes: tarball.gzip, distBytes, mapBytes };
+      packed = { gzipBytes: tarball.gzip, distBytes, mapBytes, mapSourcesBytes };
     } else {
       addFiles(directory, add);
       manifest = readManifest(directory);
@@ -203,4 +216,107 @@ export function directorySize(directory: string): { files: number; bytes: number
     });
   }
   return size;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figure 3: installed size
+// ---------------------------------------------------------------------------------------------
+
+/** Figure 3: at most this fraction of the SDK's installed bytes. */
+const SIZE_GOAL = 1 / 8;
+
+export async function figureInstalledSize(distNote: string | undefined): Promise<void> {
+  const sdk = installedTree(sdkDirectory, workspaceDirectory);
+  const ours =
+    distNote === undefined ? undefined : installedTree(packageDirectory, workspaceDirectory);
+  const sdkTotal = sum(sdk.packages.map((entry) => entry.bytes));
+  const rows: string[][] = [];
+  const side = (label: string, tree: InstalledTree, shown: number, isOurs: boolean): void => {
+    const sorted = [...tree.packages].sort((left, right) => right.bytes - left.bytes);
+    const total = sum(sorted.map((entry) => entry.bytes));
+    const ratio = total / sdkTotal;
+    rows.push([
+      `${label}: ${sorted.length} packages`,
+      format(sum(sorted.map((entry) => entry.files))),
+      kB(total),
+      '100%',
+      isOurs ? `${times(ratio, 3)} (1/${format(1 / ratio, 1)})` : '1.000×',
+      isOurs
+        ? goalCell({
+            figure: '3. installed size',
+            measure: 'total bytes',
+            value: ratio,
+            target: SIZE_GOAL,
+            direction: 'at-most',
+            label: '⅛',
+          })
+        : '',
+    ]);
+    const visible = sorted.length <= shown + 1 ? sorted : sorted.slice(0, shown);
+    for (const entry of visible) {
+      const name = entry.packed ? `${entry.id} (packed)` : entry.id;
+      rows.push([
+        `↳ ${name}`,
+        format(entry.files),
+        kB(entry.bytes),
+        percent(entry.bytes, total),
+        '',
+        '',
+      ]);
+    }
+    const rest = sorted.slice(visible.length);
+    if (rest.length > 0) {
+      const restBytes = sum(rest.map((entry) => entry.bytes));
+      rows.push([
+        `↳ ${rest.length} more packages`,
+        format(sum(rest.map((entry) => entry.files))),
+        kB(restBytes),
+        percent(restBytes, total),
+        '',
+        '',
+      ]);
+    }
+  };
+  side(`${SDK_NAME} and its production dependencies`, sdk, 6, false);
+  if (ours) side('@imbridge/trtc, its dependencies and peer', ours, 9, true);
+
+  const sdkOwn = sdk.packages[0];
+  const common = directorySize(join(sdkDirectory, 'tencentcloud/common'));
+  const trtcSlice = directorySize(join(sdkDirectory, 'tencentcloud/services/trtc'));
+  const notes = [
+    'Counted: the size in bytes of every regular file as installed (not disk blocks, not the download; 1 kB = 1,000 bytes), each package once, found from each package’s real directory the way Node resolves it (pnpm store symlinks followed): dependencies, optionalDependencies when installed and peerDependencies not marked optional; never devDependencies. The versions are those this repository’s lockfile resolved.',
+    `${SDK_LABEL}: its directory as published to npm${sdkOwn ? ` (${format(sdkOwn.files)} files; largest entries: ${largestEntries(sdkOwn, 3)} — every product, CJS with .d.ts in tencentcloud/, ESM in es/)` : ''}, plus these ${sdk.packages.length - 1} packages of its tree (a fresh npm install may pick other versions within its ranges): ${sdk.packages
+      .slice(1)
+      .map((entry) => entry.id)
+      .sort()
+      .join(
+        ', ',
+      )}. A TRTC user runs only tencentcloud/common (${kB(common.bytes)} kB) and tencentcloud/services/trtc (${kB(trtcSlice.bytes)} kB, ${format(trtcSlice.files)} files) of it, but gets them only with the whole package: the per-product package (${SDK_NAME}-trtc) is not on the registry reachable here.`,
+  ];
+  if (ours) {
+    const packed = ours.packages.filter((entry) => entry.packed !== undefined);
+    const distBytes = sum(packed.map((entry) => entry.packed?.distBytes ?? 0));
+    const mapBytes = sum(packed.map((entry) => entry.packed?.mapBytes ?? 0));
+    const mapSourcesBytes = sum(packed.map((entry) => entry.packed?.mapSourcesBytes ?? 0));
+    const maps =
+      mapSourcesBytes === 0
+        ? 'mappings only: they no longer embed the sources, docs/decisions/0013-source-maps-without-sources.md'
+        : `${kB(mapSourcesBytes)} kB of it the TypeScript sources they embed`;
+    const largest = [...ours.packages]
+      .filter((entry) => entry.packed === undefined)
+      .sort((left, right) => right.bytes - left.bytes)[0];
+    notes.push(
+      `Ours: ${packed.map((entry) => entry.id).join(', ')} counted as the files of their \`pnpm pack\` tarballs, i.e. what npm unpacks from the registry (${distNote}): dist/ ${kB(distBytes)} kB, of which source maps ${kB(mapBytes)} kB (${maps}) and type declarations for ESM and CJS, plus package.json, README.md and LICENSE; ${format(sum(packed.map((entry) => entry.packed?.gzipBytes ?? 0)) / 1000, 1)} kB to download gzipped. The others as installed${largest ? `; the largest, ${largest.id}: ${largestEntries(largest, 4)}` : ''}.`,
+    );
+  } else {
+    notes.push('dist/ could not be built, so our packages could not be packed: no row for ours.');
+  }
+  const missing = [...sdk.missing, ...(ours?.missing ?? [])];
+  if (missing.length > 0) notes.push(`Not installed, so not counted: ${missing.join(', ')}.`);
+  printTable(
+    '3. Installed size with dependencies',
+    ['what a user installs', 'files', 'kB', 'share', 'total vs SDK', 'goal'],
+    rows,
+    notes,
+  );
 }
