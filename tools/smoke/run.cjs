@@ -3,6 +3,7 @@ const core = require('@imbridge/core');
 const testing = require('@imbridge/core/testing');
 const tencent = require('@imbridge/tencent-chat');
 const llm = require('@imbridge/llm');
+const trtc = require('@imbridge/trtc');
 
 const runtime = `node ${process.version}`;
 try {
@@ -11,6 +12,7 @@ try {
     '@imbridge/core/testing',
     '@imbridge/tencent-chat',
     '@imbridge/llm',
+    '@imbridge/trtc',
   ]) {
     const resolved = require.resolve(specifier);
     if (!/[/\\]dist[/\\][^/\\]+\.cjs$/.test(resolved)) {
@@ -26,8 +28,8 @@ try {
   // The same bot round trip as the ESM smoke, driven by the CJS builds.
   import('./smoke.mjs')
     .then(
-      async ({ botRoundTrip, tencentChecks, llmChecks }) =>
-        `${await botRoundTrip(core, testing)}, ${await tencentChecks(tencent)}, ${await llmChecks(llm, testing)}`,
+      async ({ botRoundTrip, tencentChecks, trtcChecks, llmChecks }) =>
+        `${await botRoundTrip(core, testing)}, ${await tencentChecks(tencent)}, ${await trtcChecks(trtc)}, ${await llmChecks(llm, testing)}`,
     )
     .then(
       (summary) => console.log(`smoke ok: ${runtime} (cjs) core ${core.VERSION}, ${summary}`),

@@ -2,7 +2,7 @@
 import { smoke } from './smoke.mjs';
 
 /** Entry points that must resolve to the built `dist` files, never to `src` (.ts) sources. */
-const ENTRY_POINTS = ['@imbridge/core', '@imbridge/core/testing'];
+const ENTRY_POINTS = ['@imbridge/core', '@imbridge/core/testing', '@imbridge/trtc'];
 
 function describeRuntime() {
   if (typeof globalThis.Deno !== 'undefined') return `deno ${globalThis.Deno.version.deno}`;

@@ -3,6 +3,7 @@ import * as testing from '@imbridge/core/testing';
 import * as llm from '@imbridge/llm';
 import * as rongcloud from '@imbridge/rongcloud';
 import * as tencent from '@imbridge/tencent-chat';
+import { trtcChecks } from './trtc-checks.mjs';
 
 // A bot made at module scope, as edge users do (a Worker refuses timers outside a request: the
 // runtime must not start its recovery sweep here, but on the first webhook).
@@ -117,8 +118,9 @@ export async function smoke() {
   const bot = await botRoundTrip();
   const im = await tencentChecks();
   const rc = await rongcloudChecks();
+  const rtc = await trtcChecks();
   const models = await llmChecks();
-  return `core ${VERSION}, ${bot}, ${im}, ${rc}, ${models}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
+  return `core ${VERSION}, ${bot}, ${im}, ${rc}, ${rtc}, ${models}, sha256 ok, gzip ${payload.byteLength}->${compressed.byteLength} bytes`;
 }
 
 /**
@@ -315,11 +317,15 @@ export async function tencentChecks(im = tencent) {
   return 'tencent usersig+sign+webhook+rest ok';
 }
 
+// ---- @imbridge/trtc ----
+
 /**
  * @imbridge/llm on this runtime: the OpenAI-compatible client streams from the endpoint handler
  * (through an injected fetch, so no network is needed), and an abort stops the backend model.
  * @returns {Promise<string>} a summary.
  */
+export { trtcChecks };
+
 export async function llmChecks(models = llm, kit = testing) {
   const backend = kit.createScriptedModel({
     scripts: [{ steps: kit.textSteps('Streaming through the endpoint.', { chunkSize: 5 }) }],
