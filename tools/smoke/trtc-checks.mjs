@@ -341,4 +341,3 @@ export async function trtcChecks(trtc = trtcModule) {
   }
   return `trtc sign+webhook+rest+agent ok (tc3: ${hashing})`;
 }
-
