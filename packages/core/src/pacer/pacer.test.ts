@@ -213,6 +213,91 @@ describe('ReplyPacer', () => {
   });
 });
 
+describe('ReplyPacer: the app-wide budget (decision 0014)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A sink without an id until its first call succeeds, like a message not sent yet. */
+  function openingSink() {
+    const recorder = recordingSink(1);
+    let opened = false;
+    const sink: ReplySink = {
+      get id() {
+        return opened ? 'r1' : undefined;
+      },
+      update: async (text, options) => {
+        await recorder.sink.update(text, options);
+        opened = true;
+      },
+      finish: async (text, options) => {
+        await recorder.sink.finish(text, options);
+        opened = true;
+      },
+    };
+    return { sink, calls: recorder.calls };
+  }
+
+  it('takes the opening call from the open bucket and later calls from the update bucket', async () => {
+    // Slow refills: the tokens counted at the end are the ones spent.
+    const bucket = new TokenBucket({ ratePerSecond: 1, burst: 5 });
+    const openBucket = new TokenBucket({ ratePerSecond: 1, burst: 5 });
+    const recorder = openingSink();
+    const pacer = new ReplyPacer({ sink: recorder.sink, minIntervalMs: 0, bucket, openBucket });
+    pacer.push('a');
+    await vi.advanceTimersByTimeAsync(5);
+    pacer.push('ab');
+    await vi.advanceTimersByTimeAsync(5);
+    const finished = pacer.finish('abc', 'complete');
+    await vi.advanceTimersByTimeAsync(5);
+    await finished;
+    expect(recorder.calls.map((call) => [call.kind, call.text])).toEqual([
+      ['update', 'a'],
+      ['update', 'ab'],
+      ['finish', 'abc'],
+    ]);
+    // One opening call; the update and the final call from the update bucket.
+    expect(5 - bucketTokens(openBucket)).toBe(1);
+    expect(5 - bucketTokens(bucket)).toBe(2);
+  });
+
+  it('skips an intermediate update when no token is free (spending none), and sends it once one is', async () => {
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 1 });
+    const recorder = recordingSink(1);
+    expect(bucket.tryTake()).toBe(true); // someone else's call took the only token
+    const pacer = new ReplyPacer({ sink: recorder.sink, minIntervalMs: 0, bucket });
+    pacer.push('a');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(recorder.calls).toHaveLength(0);
+    expect(bucket.pending).toBe(0); // not queued
+    await vi.advanceTimersByTimeAsync(60);
+    expect(recorder.calls.map((call) => call.text)).toEqual(['a']);
+  });
+
+  it('lets a final call wait ahead of queued opening calls, so replies finish under saturation', async () => {
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 1 });
+    bucket.tryTake();
+    const order: string[] = [];
+    const opens = [1, 2, 3].map((index) => bucket.take()?.then(() => order.push(`open ${index}`)));
+    const recorder = recordingSink(1);
+    const pacer = new ReplyPacer({ sink: recorder.sink, minIntervalMs: 0, bucket });
+    const finished = pacer.finish('done', 'complete').then(() => order.push('final'));
+    await vi.advanceTimersByTimeAsync(450);
+    await Promise.all([...opens, finished]);
+    expect(order).toEqual(['final', 'open 1', 'open 2', 'open 3']);
+  });
+});
+
+/** The whole tokens left in a bucket right now (for assertions). */
+function bucketTokens(bucket: TokenBucket): number {
+  let tokens = 0;
+  while (bucket.tryTake()) tokens += 1;
+  return tokens;
+}
+
 describe('TokenBucket', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
@@ -245,5 +330,34 @@ describe('TokenBucket', () => {
     expect(bucket.pending).toBe(1);
     await vi.advanceTimersByTimeAsync(100);
     await expect(next).resolves.toBeUndefined();
+  });
+
+  it('serves urgent waiters ahead of ordinary ones, in their own order', async () => {
+    const bucket = new TokenBucket({ ratePerSecond: 100, burst: 1 });
+    bucket.take();
+    const order: string[] = [];
+    const waits = [
+      bucket.take()?.then(() => order.push('a')),
+      bucket.take(undefined, { urgent: true })?.then(() => order.push('urgent 1')),
+      bucket.take()?.then(() => order.push('b')),
+      bucket.take(undefined, { urgent: true })?.then(() => order.push('urgent 2')),
+    ];
+    await vi.advanceTimersByTimeAsync(50);
+    await Promise.all(waits);
+    expect(order).toEqual(['urgent 1', 'urgent 2', 'a', 'b']);
+  });
+
+  it('tryTake takes only a free token with nobody waiting; waitMs says when one is due', async () => {
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 1 });
+    expect(bucket.waitMs()).toBe(0);
+    expect(bucket.tryTake()).toBe(true);
+    expect(bucket.tryTake()).toBe(false);
+    expect(bucket.waitMs()).toBe(100);
+    const queued = bucket.take();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(bucket.tryTake()).toBe(false); // the queued caller got it
+    await queued;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(bucket.tryTake()).toBe(true);
   });
 });

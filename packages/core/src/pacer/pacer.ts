@@ -9,8 +9,17 @@ export interface ReplyPacerOptions {
   sink: ReplySink;
   /** At most one platform call per this many milliseconds for this reply. */
   minIntervalMs: number;
-  /** App-wide bucket shared by all replies of the adapter. */
+  /**
+   * App-wide bucket shared by all replies of the adapter, for the calls that change a reply
+   * message once it exists (updates, the final call).
+   */
   bucket?: TokenBucket | undefined;
+  /**
+   * App-wide bucket for the call that opens the reply message (the first update, or the final
+   * call when nothing was shown yet), when the platform counts it under another API (Tencent:
+   * `sendmsg` opens, `modify_c2c_msg` changes). @default bucket
+   */
+  openBucket?: TokenBucket | undefined;
   /**
    * Cancels the platform calls of this reply: waits, intermediate updates, and the final call
    * unless {@link ReplyPacer.finish} is given its own signal. The runtime aborts it only at a
@@ -41,7 +50,10 @@ export interface ReplyPacerOptions {
  * - never two calls in flight;
  * - at most one call per `minIntervalMs` (the final one included);
  * - no call for unchanged text; intermediate texts are coalesced (only the newest is sent);
- * - a token from the app-wide bucket before every call;
+ * - a token from the app-wide buckets before every call (decision 0014): the call that opens the
+ *   message waits for one; an intermediate update takes one only if it is free now — otherwise it
+ *   is skipped, spends nothing and is tried again when a token is due; the final call waits ahead
+ *   of every intermediate one, so under saturation replies still finish;
  * - on a transient error of an intermediate update (rate limit, timeout, 5xx: `retryable`): pause
  *   intermediate updates (`retryAfterMs` or exponential), then send the newest text; the final
  *   call waits out the pause too. After a non-retryable error no more intermediate updates are
@@ -63,6 +75,8 @@ export class ReplyPacer {
   private inFlight: Promise<void> | undefined;
   private nextAllowedAtMs = 0;
   private cooldownUntilMs = 0;
+  /** When a skipped intermediate update (no free token) is tried again; not a wait for finish. */
+  private retryAtMs = 0;
   private backoffMs: number;
   private finishing = false;
   private readonly flushCallback = (): void => {
@@ -103,7 +117,7 @@ export class ReplyPacer {
   }
 
   private schedule(): void {
-    const readyAtMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs);
+    const readyAtMs = Math.max(this.nextAllowedAtMs, this.cooldownUntilMs, this.retryAtMs);
     const waitMs = readyAtMs - Date.now();
     if (waitMs <= 0) this.flush();
     else this.timer = setTimeout(this.flushCallback, waitMs);
@@ -114,18 +128,34 @@ export class ReplyPacer {
     this.inFlight = this.runUpdate();
   }
 
+  /** The bucket of the next call: the opening one until the message exists. */
+  private bucketForNextCall(): TokenBucket | undefined {
+    return this.options.sink.id === undefined
+      ? (this.options.openBucket ?? this.options.bucket)
+      : this.options.bucket;
+  }
+
   private async runUpdate(): Promise<void> {
+    const bucket = this.bucketForNextCall();
     try {
-      const wait = this.options.bucket?.take(this.options.signal);
-      if (wait !== undefined) await wait;
+      if (bucket !== undefined && this.options.sink.id !== undefined) {
+        // An intermediate update is optional: without a free token it is skipped, not queued.
+        if (!bucket.tryTake()) {
+          this.retryAtMs = Date.now() + Math.max(1, bucket.waitMs());
+          return;
+        }
+      } else {
+        const wait = bucket?.take(this.options.signal);
+        if (wait !== undefined) await wait;
+      }
       if (this.finishing) {
         // The token is not needed any more: the final call takes its own.
-        this.options.bucket?.giveBack();
+        bucket?.giveBack();
         return;
       }
       const text = this.latest;
       if (text === this.sent) {
-        this.options.bucket?.giveBack();
+        bucket?.giveBack();
         return;
       }
       this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
@@ -186,7 +216,8 @@ export class ReplyPacer {
       if (waitMs <= 0) break;
       await delay(waitMs, { signal });
     }
-    const wait = this.options.bucket?.take(signal);
+    // The final call cannot be skipped: it waits ahead of every intermediate update.
+    const wait = this.bucketForNextCall()?.take(signal, { urgent: true });
     if (wait !== undefined) await wait;
     this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
     await this.options.sink.finish(finalText, { reason, signal });

@@ -1,3 +1,12 @@
+/** Options of {@link TokenBucket.take}. */
+export interface TakeOptions {
+  /**
+   * Waits ahead of every ordinary caller (behind earlier urgent ones): for the calls a reply
+   * cannot do without (a final update), so they are never starved by optional ones.
+   */
+  urgent?: boolean | undefined;
+}
+
 /** Options of {@link TokenBucket}. */
 export interface TokenBucketOptions {
   /** Tokens added per second. */
@@ -7,6 +16,7 @@ export interface TokenBucketOptions {
 }
 
 interface Waiter {
+  urgent: boolean;
   resolve: () => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
@@ -28,6 +38,8 @@ export class TokenBucket {
   private tokens: number;
   private updatedAtMs: number;
   private readonly waiters: Waiter[] = [];
+  /** How many waiters at the front of `waiters` are urgent. */
+  private urgentWaiting = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: TokenBucketOptions) {
@@ -53,8 +65,9 @@ export class TokenBucket {
   }
 
   /** Takes one token: `undefined` if taken now, else a promise resolved when it is taken. */
-  take(signal?: AbortSignal): Promise<void> | undefined {
-    if (this.waiters.length === 0) {
+  take(signal?: AbortSignal, options?: TakeOptions): Promise<void> | undefined {
+    const urgent = options?.urgent === true;
+    if (this.waiters.length === 0 || (urgent && this.urgentWaiting === 0)) {
       this.refill();
       if (this.tokens >= 1) {
         this.tokens -= 1;
@@ -62,7 +75,7 @@ export class TokenBucket {
       }
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
+      const waiter: Waiter = { urgent, resolve, reject, signal, onAbort: undefined };
       if (signal !== undefined) {
         if (signal.aborted) {
           reject(signal.reason);
@@ -70,14 +83,43 @@ export class TokenBucket {
         }
         waiter.onAbort = () => {
           const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
+          if (index >= 0) {
+            this.waiters.splice(index, 1);
+            if (waiter.urgent) this.urgentWaiting -= 1;
+          }
           reject(signal.reason);
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
-      this.waiters.push(waiter);
+      if (urgent) {
+        // Ahead of every ordinary waiter, behind the urgent ones already waiting.
+        this.waiters.splice(this.urgentWaiting, 0, waiter);
+        this.urgentWaiting += 1;
+      } else {
+        this.waiters.push(waiter);
+      }
       this.schedule();
     });
+  }
+
+  /**
+   * Takes one token only if one is free now and nobody is waiting: `true` when taken. For calls
+   * that may be skipped (an intermediate update): a skipped call spends nothing and holds no
+   * place in the queue.
+   */
+  tryTake(): boolean {
+    if (this.waiters.length > 0) return false;
+    this.refill();
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Milliseconds until a token is free for a new caller (0 when one is free now). */
+  waitMs(): number {
+    this.refill();
+    const missing = this.waiters.length + 1 - this.tokens;
+    return missing <= 0 ? 0 : Math.ceil((missing * 1000) / this.ratePerSecond);
   }
 
   /**
@@ -106,6 +148,7 @@ export class TokenBucket {
     while (this.waiters.length > 0 && this.tokens >= 1) {
       this.tokens -= 1;
       const waiter = this.waiters.shift() as Waiter;
+      if (waiter.urgent) this.urgentWaiting -= 1;
       if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.resolve();
     }

@@ -18,8 +18,8 @@ export interface RuntimeContext {
   readonly cancelChannel: string;
   /** A state key: `<prefix>:<kind>:<platform>:<id>`. */
   key(kind: string, platform: string, id: string): string;
-  /** The app-wide token bucket of an adapter (one per adapter object). */
-  bucketFor(adapter: ChatAdapter): TokenBucket;
+  /** The app-wide token buckets of an adapter (one set per adapter object). */
+  bucketFor(adapter: ChatAdapter): AdapterBuckets;
   /** True once `close()` was called. */
   readonly closed: boolean;
   /**
@@ -40,18 +40,35 @@ export interface RuntimeContext {
   readonly finishedRecords: Map<string, number>;
 }
 
+/** The app-wide buckets of one adapter. */
+export interface AdapterBuckets {
+  /** Calls that change an open reply message (and open it too, without `open`'s own budget). */
+  update: TokenBucket;
+  /** Calls that open a reply message (the same bucket as `update` unless the adapter splits). */
+  open: TokenBucket;
+}
+
 /** Builds the per-adapter bucket lookup: Tencent counts its 200 calls/s per app, not per chat. */
-export function createBucketLookup(): (adapter: ChatAdapter) => TokenBucket {
-  const buckets = new WeakMap<ChatAdapter, TokenBucket>();
+export function createBucketLookup(): (adapter: ChatAdapter) => AdapterBuckets {
+  const buckets = new WeakMap<ChatAdapter, AdapterBuckets>();
   return (adapter) => {
-    let bucket = buckets.get(adapter);
-    if (bucket === undefined) {
-      bucket = new TokenBucket({
-        ratePerSecond: adapter.limits.callsPerSecond,
-        burst: adapter.limits.burst ?? adapter.limits.callsPerSecond,
+    let found = buckets.get(adapter);
+    if (found === undefined) {
+      const { limits } = adapter;
+      const update = new TokenBucket({
+        ratePerSecond: limits.callsPerSecond,
+        burst: limits.burst ?? limits.callsPerSecond,
       });
-      buckets.set(adapter, bucket);
+      const open =
+        limits.openCallsPerSecond === undefined
+          ? update
+          : new TokenBucket({
+              ratePerSecond: limits.openCallsPerSecond,
+              burst: limits.openBurst ?? limits.openCallsPerSecond,
+            });
+      found = { update, open };
+      buckets.set(adapter, found);
     }
-    return bucket;
+    return found;
   };
 }

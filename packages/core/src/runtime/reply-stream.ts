@@ -73,7 +73,8 @@ export async function streamReply(
   const writer = new ReplyWriter({
     adapter,
     message,
-    bucket: context.bucketFor(adapter),
+    bucket: context.bucketFor(adapter).update,
+    openBucket: context.bucketFor(adapter).open,
     minIntervalMs: context.settings.minIntervalMs ?? adapter.limits.minUpdateIntervalMs,
     maxMessageBytes: adapter.limits.maxMessageBytes,
     overflow: context.settings.overflow,

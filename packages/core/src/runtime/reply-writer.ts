@@ -16,6 +16,8 @@ export interface ReplyWriterOptions {
   adapter: ChatAdapter;
   message: InboundMessage;
   bucket: TokenBucket;
+  /** The bucket of the opening call. @default bucket */
+  openBucket?: TokenBucket | undefined;
   minIntervalMs: number;
   maxMessageBytes: number;
   overflow: OverflowPolicy;
@@ -86,6 +88,7 @@ export class ReplyWriter {
       sink,
       minIntervalMs: this.options.minIntervalMs,
       bucket: this.options.bucket,
+      openBucket: this.options.openBucket,
       signal,
       onDelivered: (text) => {
         if (!segment.reportedId && sink.id !== undefined) {

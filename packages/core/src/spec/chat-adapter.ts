@@ -98,10 +98,22 @@ export interface AdapterLimits {
   maxMessageBytes: number;
   /** Minimum time between two updates of one reply, in milliseconds. */
   minUpdateIntervalMs: number;
-  /** App-wide API calls per second shared by all replies (e.g. Tencent's 200/s). */
+  /**
+   * App-wide API calls per second shared by all replies (e.g. Tencent's 200/s): the calls that
+   * change a reply message (updates, the final call), and the opening ones too unless
+   * `openCallsPerSecond` gives those their own budget.
+   */
   callsPerSecond: number;
   /** Burst size of the app-wide token bucket. @default callsPerSecond */
   burst?: number | undefined;
+  /**
+   * App-wide calls per second for the call that opens a reply message, when the platform counts
+   * it under another API than the updates (Tencent: `sendmsg` 200/s, `modify_c2c_msg` 200/s).
+   * Left out: opening calls share `callsPerSecond`'s bucket.
+   */
+  openCallsPerSecond?: number | undefined;
+  /** Burst size of the opening calls' bucket. @default openCallsPerSecond */
+  openBurst?: number | undefined;
 }
 
 /** Why a reply ended. */

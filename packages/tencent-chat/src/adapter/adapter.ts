@@ -47,6 +47,14 @@ function rejectionReason(error: unknown): string {
   return 'unexpected-error';
 }
 
+/** Share of a per-API limit the replies of one adapter use (decision 0014). */
+const REPLY_RATE_SHARE = 0.98;
+
+/** The reply pacing rate for a per-API limit: {@link REPLY_RATE_SHARE} of it, at least 1/s. */
+function replyRate(callsPerSecondPerApi: number): number {
+  return Math.max(1, Math.floor(callsPerSecondPerApi * REPLY_RATE_SHARE));
+}
+
 /**
  * Creates the Tencent Cloud Chat adapter: verifies and parses webhooks (`Bot.OnC2CMessage`,
  * `Bot.OnGroupMessage`, and the `AfterSendMsg` callbacks), turns a user's `src: 22` message into
@@ -76,10 +84,15 @@ export function createTencentChatAdapter(options: TencentChatAdapterOptions): Te
   const log = createLogEmitter(options.logger);
   const { streamMode, robotIds } = settings;
   const robotSet = robotIds !== undefined ? new Set(robotIds) : undefined;
+  // Replies are paced a little under the vendor's limit (decision 0014): at the limit itself,
+  // network jitter bunches calls and Tencent rejects some (60007). The opening send and the
+  // modifications count under different APIs (sendmsg, modify_*_msg), each with its own budget.
+  const replyCallsPerSecond = replyRate(options.callsPerSecondPerApi ?? 200);
   const limits: AdapterLimits = {
     maxMessageBytes: settings.maxTextBytes,
     minUpdateIntervalMs: settings.minUpdateIntervalMs,
-    callsPerSecond: options.callsPerSecondPerApi ?? 200,
+    callsPerSecond: replyCallsPerSecond,
+    openCallsPerSecond: replyCallsPerSecond,
   };
   const answers = (robotId: string): boolean =>
     isRobot(robotId) && (robotSet === undefined || robotSet.has(robotId));
