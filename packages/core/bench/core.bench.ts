@@ -592,6 +592,7 @@ async function concurrentReplies(count: number): Promise<ConcurrentRun> {
     limits: { callsPerSecond: 1e6, burst: 1e6, minUpdateIntervalMs: MIN_UPDATE_INTERVAL_MS },
   });
   const model = createScriptedModel({
+    maxRecordedCalls: Number.POSITIVE_INFINITY, // the in-flight row counts every call
     scripts: [{ steps: [...textSteps(REPLY_HEAD, { chunkSize: 4 }), { type: 'stall' }] }],
   });
   const bot = createBot({

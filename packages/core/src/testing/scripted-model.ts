@@ -6,6 +6,7 @@ import type {
   ModelRequest,
   ModelUsage,
 } from '../spec/language-model.ts';
+import { optionError } from '../util/option-checks.ts';
 
 /** One step of a scripted answer. */
 export type ScriptStep = TextScriptStep | FailureScriptStep | StallScriptStep;
@@ -62,7 +63,7 @@ export interface ScriptedCall {
 export interface ScriptedModelOptions {
   /**
    * Answers, one per call (the last one repeats), or a function of the request and the call's
-   * index (0-based).
+   * index (0-based, counting every call, recorded or not).
    */
   scripts: Script[] | ((request: ModelRequest, callIndex: number) => Script);
   /** Provider id. @default 'scripted' */
@@ -71,12 +72,29 @@ export interface ScriptedModelOptions {
   modelId?: string | undefined;
   /** Simulates a model that ignores its abort signal (keeps yielding). @default false */
   ignoreAbort?: boolean | undefined;
+  /**
+   * How many calls {@link ScriptedModel.calls} keeps: the most recent ones, older calls being
+   * dropped, so a long-running demo or load test holds a bounded log (each call keeps its request,
+   * history included). `0` keeps none; `Number.POSITIVE_INFINITY` keeps every call. The index
+   * passed to a `scripts` function and {@link ScriptedModel.callCount} still count every call.
+   *
+   * @default 100
+   */
+  maxRecordedCalls?: number | undefined;
 }
+
+/** Default of {@link ScriptedModelOptions.maxRecordedCalls}. */
+const DEFAULT_MAX_RECORDED_CALLS = 100;
 
 /** The scripted model of `@imbridge/core/testing`. */
 export interface ScriptedModel extends LanguageModel {
-  /** Every call, in order. */
+  /**
+   * The most recent calls, oldest first: at most `maxRecordedCalls` of them (100 by default).
+   * `calls[0]` is the first call until more than that many were made.
+   */
   readonly calls: ReadonlyArray<ScriptedCall>;
+  /** How many calls the model received, including those dropped from {@link ScriptedModel.calls}. */
+  readonly callCount: number;
 }
 
 /**
@@ -121,7 +139,11 @@ function wait(ms: number, signal: AbortSignal | undefined, ignoreAbort: boolean)
 /**
  * A {@link LanguageModel} that plays back scripted answers: text chunks with delays, replaces,
  * reasoning, errors, throws and stalls. It honours its `AbortSignal` (unless told not to) and
- * records every call, so tests can assert that the model saw an abort.
+ * records the most recent calls (`maxRecordedCalls`, 100 by default), so tests can assert that
+ * the model saw an abort.
+ *
+ * @throws {ValidationError} code `invalid-option` when `maxRecordedCalls` is not an integer ≥ 0
+ *   or `Infinity`.
  *
  * @example
  * ```ts
@@ -131,6 +153,18 @@ function wait(ms: number, signal: AbortSignal | undefined, ignoreAbort: boolean)
 export function createScriptedModel(options: ScriptedModelOptions): ScriptedModel {
   const calls: ScriptedCall[] = [];
   const ignoreAbort = options.ignoreAbort ?? false;
+  const maxRecordedCalls = options.maxRecordedCalls ?? DEFAULT_MAX_RECORDED_CALLS;
+  if (
+    maxRecordedCalls !== Number.POSITIVE_INFINITY &&
+    !(Number.isInteger(maxRecordedCalls) && maxRecordedCalls >= 0)
+  ) {
+    throw optionError(
+      { owner: 'createScriptedModel', name: 'maxRecordedCalls' },
+      'an integer ≥ 0 or Infinity',
+      maxRecordedCalls,
+    );
+  }
+  let callCount = 0;
 
   const pick = (request: ModelRequest, index: number): Script => {
     if (typeof options.scripts === 'function') return options.scripts(request, index);
@@ -146,10 +180,17 @@ export function createScriptedModel(options: ScriptedModelOptions): ScriptedMode
     get calls() {
       return calls;
     },
+    get callCount() {
+      return callCount;
+    },
     stream(request: ModelRequest): AsyncIterable<ModelEvent> {
       const record: ScriptedCall = { request, aborted: false, yielded: 0, ended: false };
-      const index = calls.length;
-      calls.push(record);
+      const index = callCount;
+      callCount += 1;
+      if (maxRecordedCalls > 0) {
+        if (calls.length >= maxRecordedCalls) calls.shift();
+        calls.push(record);
+      }
       const signal = request.signal;
       const onAbort = (): void => {
         if (!record.ended) record.aborted = true;
