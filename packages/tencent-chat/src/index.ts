@@ -74,6 +74,7 @@ export type {
   CustomElement,
   MessageElement,
   OtherElement,
+  ReceivedWireMessageElement,
   StreamChunk,
   StreamElement,
   TextElement,

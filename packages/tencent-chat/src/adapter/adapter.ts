@@ -26,7 +26,6 @@ import {
   type TencentStreamMode,
 } from './options.ts';
 import { createOutbound } from './outbound.ts';
-import { parseSinkSnapshot } from './reply-snapshot.ts';
 import { chatbotErrorElements, customMessageSink, finalCall, textModifySink } from './sinks.ts';
 import { streamElemSink } from './stream-elem-sink.ts';
 
@@ -153,6 +152,8 @@ export function createTencentChatAdapter(options: TencentChatAdapterOptions): Te
       resumeOptions?: PostOptions,
     ): Promise<ReplySink> {
       outbound.robotOf(target);
+      // The snapshot schema (zod) loads with the first resumed reply, not at import.
+      const { parseSinkSnapshot } = await import('./reply-snapshot-schema.ts');
       const restored = parseSinkSnapshot(snapshot);
       const signal = resumeOptions?.signal;
       if (restored.mode === 'stream-elem') {

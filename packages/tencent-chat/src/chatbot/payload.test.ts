@@ -1,6 +1,7 @@
 import { ValidationError } from '@imbridge/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   CHATBOT_SOURCE,
   type ChatbotPayload,
@@ -165,6 +166,73 @@ describe('decodeChatbotPayload', () => {
           expect(typeof decoded.errorInfo).toBe('string');
         }
       }),
+    );
+  });
+
+  it('accepts and rejects exactly what the zod schemas of the protocol did', () => {
+    // The decoder once validated with these schemas; it now checks by hand (no zod at import).
+    const envelope = z.object({ chatbotPlugin: z.literal(2), src: z.number() });
+    const stream = z.object({
+      chunks: z.array(z.string()),
+      isFinished: z.union([z.literal(0), z.literal(1), z.boolean()]).nullish(),
+      typingText: z.unknown().optional(),
+    });
+    const interrupt = z.object({ msgKey: z.string().min(1) });
+    const error = z.object({ errorInfo: z.string() });
+    const reference = (data: string): ChatbotPayload | undefined => {
+      let json: unknown;
+      try {
+        json = JSON.parse(data);
+      } catch {
+        return undefined;
+      }
+      const head = envelope.safeParse(json);
+      if (!head.success) return undefined;
+      if (head.data.src === 2) {
+        const parsed = stream.safeParse(json);
+        if (!parsed.success) return undefined;
+        const { chunks, isFinished, typingText } = parsed.data;
+        return {
+          kind: 'stream',
+          chunks,
+          isFinished: isFinished == null || isFinished === 1 || isFinished === true,
+          ...(typeof typingText === 'string' ? { typingText } : {}),
+        };
+      }
+      if (head.data.src === 22) {
+        const parsed = interrupt.safeParse(json);
+        return parsed.success ? { kind: 'interrupt', msgKey: parsed.data.msgKey } : undefined;
+      }
+      if (head.data.src === 23) {
+        const parsed = error.safeParse(json);
+        return parsed.success ? { kind: 'error', errorInfo: parsed.data.errorInfo } : undefined;
+      }
+      return undefined;
+    };
+    const maybe = <T>(value: fc.Arbitrary<T>) => fc.option(value, { nil: undefined });
+    const candidate = fc.oneof(
+      fc
+        .record(
+          {
+            chatbotPlugin: fc.constantFrom<unknown>(2, 1, '2', null, [2]),
+            src: fc.constantFrom<unknown>(2, 22, 23, 7, '22', null),
+            chunks: fc.oneof(fc.array(fc.string()), fc.array(fc.jsonValue()), fc.jsonValue()),
+            isFinished: fc.constantFrom<unknown>(0, 1, true, false, 2, '1', null, [], {}),
+            msgKey: fc.oneof(fc.string(), fc.jsonValue()),
+            errorInfo: fc.oneof(fc.string(), fc.jsonValue()),
+            typingText: maybe(fc.jsonValue()),
+          },
+          { requiredKeys: [] },
+        )
+        .map((record) => JSON.stringify(record)),
+      fc.json(),
+      fc.array(fc.constantFrom(2, 22)).map((array) => JSON.stringify(array)),
+    );
+    fc.assert(
+      fc.property(candidate, (data) => {
+        expect(decodeChatbotPayload(data)).toEqual(reference(data));
+      }),
+      { numRuns: 2000 },
     );
   });
 

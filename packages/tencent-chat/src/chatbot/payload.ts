@@ -1,5 +1,5 @@
 import { utf8ByteLength, ValidationError } from '@imbridge/core';
-import { z } from 'zod';
+import { isRecord } from '@imbridge/provider-utils';
 import { type CustomElement, toWireMessageBody } from '../messages/elements.ts';
 
 /**
@@ -97,27 +97,63 @@ export function encodeChatbotPayload(payload: ChatbotPayload): string {
   }
 }
 
-const envelopeSchema = z.object({
-  chatbotPlugin: z.literal(CHATBOT_PLUGIN_VERSION),
-  src: z.number(),
-});
-
-const streamSchema = z.object({
-  chunks: z.array(z.string()),
-  // Absent (or null) means finished, as the official Android TUIKit reads it.
-  isFinished: z.union([z.literal(0), z.literal(1), z.boolean()]).nullish(),
-  typingText: z.unknown().optional(),
-});
-
-const interruptSchema = z.object({ msgKey: z.string().min(1) });
-
-const errorSchema = z.object({ errorInfo: z.string() });
-
 function parseJson(data: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(data) };
   } catch {
     return { ok: false };
+  }
+}
+
+// The protocol's objects are small and flat: checked by hand, so decoding (sync, on every
+// inbound custom message) needs no schema library.
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** `isFinished` as clients send it: 0/1, a boolean, or absent (null or missing means finished). */
+function isFinishedFlag(value: unknown): value is 0 | 1 | boolean | null | undefined {
+  return (
+    value === undefined ||
+    value === null ||
+    value === 0 ||
+    value === 1 ||
+    typeof value === 'boolean'
+  );
+}
+
+function decodeFields(
+  json: Readonly<Record<string, unknown>>,
+  source: number,
+): ChatbotPayload | undefined {
+  switch (source) {
+    case CHATBOT_SOURCE.stream: {
+      const { chunks, isFinished, typingText } = json;
+      if (!isStringArray(chunks) || !isFinishedFlag(isFinished)) return undefined;
+      return {
+        kind: 'stream',
+        chunks,
+        isFinished:
+          isFinished === undefined ||
+          isFinished === null ||
+          isFinished === 1 ||
+          isFinished === true,
+        ...(typeof typingText === 'string' ? { typingText } : {}),
+      };
+    }
+    case CHATBOT_SOURCE.interrupt: {
+      const { msgKey } = json;
+      return typeof msgKey === 'string' && msgKey.length > 0
+        ? { kind: 'interrupt', msgKey }
+        : undefined;
+    }
+    case CHATBOT_SOURCE.error: {
+      const { errorInfo } = json;
+      return typeof errorInfo === 'string' ? { kind: 'error', errorInfo } : undefined;
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -134,36 +170,10 @@ function parseJson(data: string): { ok: true; value: unknown } | { ok: false } {
 export function decodeChatbotPayload(data: string): ChatbotPayload | undefined {
   if (typeof data !== 'string') return undefined;
   const json = parseJson(data);
-  if (!json.ok) return undefined;
-  const envelope = envelopeSchema.safeParse(json.value);
-  if (!envelope.success) return undefined;
-  switch (envelope.data.src) {
-    case CHATBOT_SOURCE.stream: {
-      const parsed = streamSchema.safeParse(json.value);
-      if (!parsed.success) return undefined;
-      const { chunks, isFinished, typingText } = parsed.data;
-      return {
-        kind: 'stream',
-        chunks,
-        isFinished:
-          isFinished === undefined ||
-          isFinished === null ||
-          isFinished === 1 ||
-          isFinished === true,
-        ...(typeof typingText === 'string' ? { typingText } : {}),
-      };
-    }
-    case CHATBOT_SOURCE.interrupt: {
-      const parsed = interruptSchema.safeParse(json.value);
-      return parsed.success ? { kind: 'interrupt', msgKey: parsed.data.msgKey } : undefined;
-    }
-    case CHATBOT_SOURCE.error: {
-      const parsed = errorSchema.safeParse(json.value);
-      return parsed.success ? { kind: 'error', errorInfo: parsed.data.errorInfo } : undefined;
-    }
-    default:
-      return undefined;
-  }
+  if (!json.ok || !isRecord(json.value)) return undefined;
+  const { chatbotPlugin, src } = json.value;
+  if (chatbotPlugin !== CHATBOT_PLUGIN_VERSION || typeof src !== 'number') return undefined;
+  return decodeFields(json.value, src);
 }
 
 /** Options of {@link chatbotCustomElement} and {@link chatbotPayloadBytes}. */

@@ -1,23 +1,7 @@
 import { ValidationError } from '@imbridge/core';
-import { z } from 'zod';
 import type { TencentChatTransport } from './transport.ts';
 import type { TencentChatClient } from './types.ts';
-import { callOptions, parseResponse, requireRobotId } from './wire.ts';
-
-const robotListSchema = z.looseObject({ Robot_Account: z.array(z.string()).nullish() });
-const robotStreamSchema = z.looseObject({ MsgKey: z.string().nullish() });
-const friendAddSchema = z.looseObject({
-  ResultItem: z
-    .array(
-      z.looseObject({
-        To_Account: z.string(),
-        ResultCode: z.number().nullish(),
-        ResultInfo: z.string().nullish(),
-      }),
-    )
-    .nullish(),
-  Fail_Account: z.array(z.string()).nullish(),
-});
+import { callOptions, loadResponseSchemas, requireRobotId } from './wire.ts';
 
 /** The account, robot and friend APIs of the client. */
 export type AccountMethods = Pick<
@@ -58,12 +42,14 @@ export function accountMethods(transport: TencentChatTransport): AccountMethods 
     },
 
     async listRobots(input = {}) {
+      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'openim_robot_http_svc',
         'get_all_robots',
         {},
         callOptions(input),
       );
+      const { parseResponse, robotListSchema } = await schemas;
       return {
         robotIds: parseResponse(robotListSchema, body, 'get_all_robots').Robot_Account ?? [],
       };
@@ -71,6 +57,7 @@ export function accountMethods(transport: TencentChatTransport): AccountMethods 
 
     async sendRobotStreamMessage(input) {
       requireRobotId(input.robotId);
+      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'openim_robot_http_svc',
         'send_stream_msg',
@@ -83,6 +70,7 @@ export function accountMethods(transport: TencentChatTransport): AccountMethods 
         },
         callOptions(input),
       );
+      const { parseResponse, robotStreamSchema } = await schemas;
       const parsed = parseResponse(robotStreamSchema, body, 'send_stream_msg');
       return { msgKey: parsed.MsgKey ?? input.msgKey ?? '' };
     },
@@ -98,6 +86,7 @@ export function accountMethods(transport: TencentChatTransport): AccountMethods 
 
     async addFriends(input) {
       if (input.friends.length === 0) throw new ValidationError({ message: 'friends is empty' });
+      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'sns',
         'friend_add',
@@ -118,6 +107,7 @@ export function accountMethods(transport: TencentChatTransport): AccountMethods 
         },
         callOptions(input),
       );
+      const { parseResponse, friendAddSchema } = await schemas;
       const parsed = parseResponse(friendAddSchema, body, 'friend_add');
       return {
         results: (parsed.ResultItem ?? []).map((item) => ({

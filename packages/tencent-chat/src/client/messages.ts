@@ -1,17 +1,10 @@
 import { ValidationError } from '@imbridge/core';
-import { z } from 'zod';
 import { randomUint32 } from '../internal/random.ts';
 import { toWireMessageBody } from '../messages/elements.ts';
 import { replySequence } from './message-keys.ts';
 import type { TencentChatTransport } from './transport.ts';
 import type { TencentChatClient } from './types.ts';
-import { callOptions, forbidList, parseResponse, sendC2CSchema, sendGroupSchema } from './wire.ts';
-
-const recallSchema = z.looseObject({
-  RecallRetList: z
-    .array(z.looseObject({ MsgSeq: z.number(), RetCode: z.number().nullish() }))
-    .nullish(),
-});
+import { callOptions, forbidList, loadResponseSchemas } from './wire.ts';
 
 /** The message APIs of the client: send, modify, withdraw, recall. */
 export type MessageMethods = Pick<
@@ -46,6 +39,7 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
         ...(input.noUnread === true ? ['NoUnread'] : []),
         ...(input.noLastMessage === true ? ['NoLastMsg'] : []),
       ];
+      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'openim',
         'sendmsg',
@@ -63,6 +57,7 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
         },
         callOptions(input),
       );
+      const { parseResponse, sendC2CSchema } = await schemas;
       const parsed = parseResponse(sendC2CSchema, body, 'sendmsg');
       return {
         msgKey: parsed.MsgKey,
@@ -72,6 +67,7 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
     },
 
     async sendGroupMessage(input) {
+      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'group_open_http_svc',
         'send_group_msg',
@@ -91,6 +87,7 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
         },
         callOptions(input),
       );
+      const { parseResponse, sendGroupSchema } = await schemas;
       const parsed = parseResponse(sendGroupSchema, body, 'send_group_msg');
       return {
         sequence: parsed.MsgSeq,
@@ -144,6 +141,7 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
       if (input.sequences.length === 0 || input.sequences.length > 10) {
         throw new ValidationError({ message: 'recallGroupMessages takes 1 to 10 sequences' });
       }
+      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'group_open_http_svc',
         'group_msg_recall',
@@ -155,6 +153,7 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
         },
         callOptions(input),
       );
+      const { parseResponse, recallSchema } = await schemas;
       const parsed = parseResponse(recallSchema, body, 'group_msg_recall');
       return {
         results: (parsed.RecallRetList ?? []).map((item) => ({

@@ -7,7 +7,7 @@ import {
 import { replySequence } from './message-keys.ts';
 import type { TencentChatTransport } from './transport.ts';
 import type { TencentChatClient } from './types.ts';
-import { callOptions, parseResponse, streamSchema } from './wire.ts';
+import { callOptions, loadResponseSchemas } from './wire.ts';
 
 /** The native stream message APIs of the client (`TIMStreamElem`). */
 export type StreamMethods = Pick<
@@ -39,6 +39,7 @@ function streamBody(input: {
 export function streamMethods(transport: TencentChatTransport): StreamMethods {
   return {
     async sendC2CStreamMessage(input) {
+      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'stream_msg',
         'send_c2c_stream_msg',
@@ -53,6 +54,7 @@ export function streamMethods(transport: TencentChatTransport): StreamMethods {
         },
         callOptions(input),
       );
+      const { parseResponse, streamSchema } = await schemas;
       const parsed = parseResponse(streamSchema, body, 'send_c2c_stream_msg');
       return {
         streamMessageId: parsed.StreamMsgID,
@@ -61,6 +63,7 @@ export function streamMethods(transport: TencentChatTransport): StreamMethods {
     },
 
     async sendGroupStreamMessage(input) {
+      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'stream_msg',
         'send_group_stream_msg',
@@ -72,6 +75,7 @@ export function streamMethods(transport: TencentChatTransport): StreamMethods {
         },
         callOptions(input),
       );
+      const { parseResponse, streamSchema } = await schemas;
       const parsed = parseResponse(streamSchema, body, 'send_group_stream_msg');
       return {
         streamMessageId: parsed.StreamMsgID,

@@ -1,5 +1,4 @@
-import { APICallError, ValidationError } from '@imbridge/core';
-import { z } from 'zod';
+import { ValidationError } from '@imbridge/core';
 import type { CallOptions } from './options.ts';
 import type { ForbiddenCallback } from './types.ts';
 
@@ -16,34 +15,6 @@ export function forbidList(forbid: ForbiddenCallback[] | undefined): string[] | 
   );
 }
 
-/**
- * Checks a successful answer's fields (lenient: unknown fields pass). A missing field is the
- * vendor's fault: a non-retryable `server` error carrying the issues (never the body).
- */
-export function parseResponse<T>(
-  schema: z.ZodType<T>,
-  body: Record<string, unknown>,
-  api: string,
-): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new APICallError({
-      message: `Tencent Chat ${api} answered with an unexpected body`,
-      provider: 'tencent-chat',
-      kind: 'server',
-      retryable: false,
-      cause: new ValidationError({
-        message: 'unexpected response',
-        issues: parsed.error.issues.map((issue) => ({
-          path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
-          message: issue.message,
-        })),
-      }),
-    });
-  }
-  return parsed.data;
-}
-
 /** Robot accounts are `@RBT#…`. */
 export function requireRobotId(robotId: string): void {
   if (!robotId.startsWith('@RBT#')) {
@@ -51,23 +22,24 @@ export function requireRobotId(robotId: string): void {
   }
 }
 
-/** `sendmsg` answer. */
-export const sendC2CSchema = z.looseObject({
-  MsgTime: z.number(),
-  MsgKey: z.string(),
-  MsgId: z.string().nullish(),
-});
+/** The answer schemas (zod) and their check. */
+export type ResponseSchemas = typeof import('./response-schemas.ts');
 
-/** `send_group_msg` answer. */
-export const sendGroupSchema = z.looseObject({
-  MsgTime: z.number(),
-  MsgSeq: z.number(),
-  MsgDropReason: z.string().nullish(),
-});
+let loading: Promise<ResponseSchemas> | undefined;
 
-/** Native stream message answer. */
-export const streamSchema = z.looseObject({
-  StreamMsgID: z.string(),
-  MsgKey: z.string().nullish(),
-  MsgSeq: z.number().nullish(),
-});
+/**
+ * Loads the answer schemas once, with the first call that reads an answer; later calls get the
+ * same promise. Call it before sending, so the first load overlaps the request. A failed load
+ * is not kept (the next call tries again), and never surfaces as an unhandled rejection when the
+ * request fails first.
+ */
+export function loadResponseSchemas(): Promise<ResponseSchemas> {
+  if (loading === undefined) {
+    const started = import('./response-schemas.ts');
+    started.catch(() => {
+      if (loading === started) loading = undefined;
+    });
+    loading = started;
+  }
+  return loading;
+}

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { isRecord } from '@imbridge/provider-utils';
 
 /** A text element (`TIMTextElem`). */
 export interface TextElement {
@@ -65,32 +65,95 @@ export interface WireMessageElement {
   MsgContent: Record<string, unknown>;
 }
 
-/** Lenient schema of a `MsgBody` item as received (webhooks, history). */
-export const wireMessageElementSchema = z.object({
-  MsgType: z.string(),
-  MsgContent: z.record(z.string(), z.unknown()).nullish(),
-});
+/**
+ * A `MsgBody` item as received (webhooks, history), after the lenient shape check of the webhook
+ * schemas: a `MsgType` and, when present, an object `MsgContent`.
+ */
+export interface ReceivedWireMessageElement {
+  /** Vendor element type. */
+  MsgType: string;
+  /** Vendor element content; missing or `null` reads as `{}`. */
+  MsgContent?: Record<string, unknown> | null | undefined;
+}
 
-const textContentSchema = z.object({ Text: z.string() });
-const customContentSchema = z.object({
-  Data: z.string().nullish(),
-  Desc: z.string().nullish(),
-  Ext: z.string().nullish(),
-  Sound: z.string().nullish(),
-});
-const streamContentSchema = z.object({
-  CompatibleText: z.string().nullish(),
-  StreamMsgID: z.string().nullish(),
-  Chunks: z
-    .array(
-      z.object({
-        Index: z.number(),
-        Markdown: z.string().nullish(),
-        IsLast: z.union([z.boolean(), z.number()]).nullish(),
-      }),
-    )
-    .nullish(),
-});
+// Element contents are checked by hand: `fromWireMessageBody` is synchronous and runs on every
+// inbound message, so it needs no schema library.
+
+/** An optional string field: absent, `null`, or a string. */
+function isOptionalString(value: unknown): value is string | null | undefined {
+  return value === undefined || value === null || typeof value === 'string';
+}
+
+function toStreamChunk(value: unknown): StreamChunk | undefined {
+  if (!isRecord(value)) return undefined;
+  const { Index, Markdown, IsLast } = value;
+  if (typeof Index !== 'number' || !Number.isFinite(Index) || !isOptionalString(Markdown)) {
+    return undefined;
+  }
+  if (
+    IsLast !== undefined &&
+    IsLast !== null &&
+    typeof IsLast !== 'boolean' &&
+    (typeof IsLast !== 'number' || !Number.isFinite(IsLast))
+  ) {
+    return undefined;
+  }
+  return { index: Index, markdown: Markdown ?? '', isLast: IsLast === true || IsLast === 1 };
+}
+
+function toCustomElement(content: Readonly<Record<string, unknown>>): CustomElement | undefined {
+  const { Data, Desc, Ext, Sound } = content;
+  if (
+    !isOptionalString(Data) ||
+    !isOptionalString(Desc) ||
+    !isOptionalString(Ext) ||
+    !isOptionalString(Sound)
+  ) {
+    return undefined;
+  }
+  return {
+    type: 'custom',
+    data: Data ?? '',
+    ...(Desc != null ? { description: Desc } : {}),
+    ...(Ext != null ? { extension: Ext } : {}),
+    ...(Sound != null ? { sound: Sound } : {}),
+  };
+}
+
+function toStreamElement(content: Readonly<Record<string, unknown>>): StreamElement | undefined {
+  const { CompatibleText, StreamMsgID, Chunks } = content;
+  if (!isOptionalString(CompatibleText) || !isOptionalString(StreamMsgID)) return undefined;
+  const chunks: StreamChunk[] = [];
+  if (Chunks !== undefined && Chunks !== null) {
+    if (!Array.isArray(Chunks)) return undefined;
+    for (const item of Chunks) {
+      const chunk = toStreamChunk(item);
+      if (chunk === undefined) return undefined;
+      chunks.push(chunk);
+    }
+  }
+  return {
+    type: 'stream',
+    compatibleText: CompatibleText ?? '',
+    chunks,
+    ...(StreamMsgID != null ? { streamMessageId: StreamMsgID } : {}),
+  };
+}
+
+/** A text, custom or stream element, or undefined for any other type or a malformed content. */
+function toKnownElement(messageType: string, content: unknown): MessageElement | undefined {
+  if (!isRecord(content)) return undefined;
+  switch (messageType) {
+    case 'TIMTextElem':
+      return typeof content.Text === 'string' ? { type: 'text', text: content.Text } : undefined;
+    case 'TIMCustomElem':
+      return toCustomElement(content);
+    case 'TIMStreamElem':
+      return toStreamElement(content);
+    default:
+      return undefined;
+  }
+}
 
 /** Converts imbridge elements to the vendor's `MsgBody`. */
 export function toWireMessageBody(elements: ReadonlyArray<MessageElement>): WireMessageElement[] {
@@ -141,40 +204,17 @@ export function toWireMessageBody(elements: ReadonlyArray<MessageElement>): Wire
  * imbridge elements. Unknown or malformed elements become `other`, never a throw.
  */
 export function fromWireMessageBody(
-  body: ReadonlyArray<z.infer<typeof wireMessageElementSchema>>,
+  body: ReadonlyArray<ReceivedWireMessageElement>,
 ): MessageElement[] {
   return body.map((item): MessageElement => {
     const content = item.MsgContent ?? {};
-    if (item.MsgType === 'TIMTextElem') {
-      const parsed = textContentSchema.safeParse(content);
-      if (parsed.success) return { type: 'text', text: parsed.data.Text };
-    } else if (item.MsgType === 'TIMCustomElem') {
-      const parsed = customContentSchema.safeParse(content);
-      if (parsed.success) {
-        return {
-          type: 'custom',
-          data: parsed.data.Data ?? '',
-          ...(parsed.data.Desc != null ? { description: parsed.data.Desc } : {}),
-          ...(parsed.data.Ext != null ? { extension: parsed.data.Ext } : {}),
-          ...(parsed.data.Sound != null ? { sound: parsed.data.Sound } : {}),
-        };
+    return (
+      toKnownElement(item.MsgType, content) ?? {
+        type: 'other',
+        messageType: item.MsgType,
+        content,
       }
-    } else if (item.MsgType === 'TIMStreamElem') {
-      const parsed = streamContentSchema.safeParse(content);
-      if (parsed.success) {
-        return {
-          type: 'stream',
-          compatibleText: parsed.data.CompatibleText ?? '',
-          chunks: (parsed.data.Chunks ?? []).map((chunk) => ({
-            index: chunk.Index,
-            markdown: chunk.Markdown ?? '',
-            isLast: chunk.IsLast === true || chunk.IsLast === 1,
-          })),
-          ...(parsed.data.StreamMsgID != null ? { streamMessageId: parsed.data.StreamMsgID } : {}),
-        };
-      }
-    }
-    return { type: 'other', messageType: item.MsgType, content };
+    );
   });
 }
 

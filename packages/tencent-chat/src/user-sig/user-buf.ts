@@ -1,4 +1,4 @@
-import { ValidationError } from '@imbridge/core';
+import { ValidationError } from '@imbridge/core/errors';
 import {
   assertNowSeconds,
   assertSdkAppId,

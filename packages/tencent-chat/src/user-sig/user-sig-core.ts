@@ -1,4 +1,4 @@
-import { ValidationError } from '@imbridge/core';
+import { ValidationError } from '@imbridge/core/errors';
 import { constantTimeEqual } from '../crypto/constant-time.ts';
 import { hmacSha256, hmacSha256KeyForSecret, SHA256_DIGEST_BYTES } from '../crypto/sha256.ts';
 import { decodeBase64, encodeBase64, STANDARD_BASE64, USER_SIG_BASE64 } from './base64.ts';

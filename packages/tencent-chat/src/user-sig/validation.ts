@@ -1,4 +1,4 @@
-import { ValidationError } from '@imbridge/core';
+import { ValidationError } from '@imbridge/core/errors';
 
 /** Largest unsigned 32-bit integer (`2^32 - 1`). */
 export const UINT32_MAX = 0xffff_ffff;

@@ -6,16 +6,13 @@ import {
   ValidationError,
 } from '@imbridge/core';
 import {
-  isRecord,
   parseJsonText,
   readBodyText,
   resolveSecret,
   type SecretInput,
 } from '@imbridge/provider-utils';
-import { dispatch, toIssues } from './map.ts';
 import { checkCallbackSign } from './sign.ts';
-import type { TencentWebhook, TencentWebhookBase } from './types.ts';
-import { webhookEnvelopeSchema } from './wire-schemas.ts';
+import type { TencentWebhook } from './types.ts';
 
 /** Default cap on the webhook body size: 1 MiB. */
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
@@ -51,6 +48,9 @@ export interface ParseTencentWebhookOptions {
   /** Largest accepted body, in bytes. @default 1048576 (1 MiB) */
   maxBodyBytes?: number | undefined;
 }
+
+/** The schema half of the parser, once the first webhook has loaded it. */
+let decodeModule: typeof import('./decode.ts') | undefined;
 
 const OWNER = 'parseTencentWebhook';
 const TOKEN_OPTION: OptionReference = {
@@ -189,33 +189,13 @@ export async function parseTencentWebhook(
         })
       : new ValidationError({ code: 'invalid-json', message: 'The webhook body is not JSON' });
   }
-  const json = parsed.value;
-  const envelope = webhookEnvelopeSchema.safeParse(json);
-  if (!envelope.success || !isRecord(json)) {
-    throw new ValidationError({
-      code: 'invalid-payload',
-      message: 'The webhook body is not a JSON object',
-      issues: envelope.success
-        ? [{ path: [], message: 'Expected an object' }]
-        : toIssues(envelope.error),
-    });
-  }
-  const callbackCommand = envelope.data.CallbackCommand ?? queryParam(url, 'CallbackCommand');
-  if (callbackCommand === undefined || callbackCommand === '') {
-    throw new ValidationError({
-      code: 'missing-command',
-      message: 'The webhook names no CallbackCommand',
-      issues: [{ path: ['CallbackCommand'], message: 'Required' }],
-    });
-  }
-
-  const clientIp = queryParam(url, 'ClientIP');
-  const platform = queryParam(url, 'OptPlatform');
-  const base: TencentWebhookBase = {
+  // The schemas (zod) load with the first webhook, not at import; later webhooks reuse them
+  // without an `import()` round trip.
+  decodeModule ??= await import('./decode.ts');
+  return decodeModule.decodeWebhook(parsed.value, {
     sdkAppId: options.sdkAppId,
-    ...(clientIp !== undefined && clientIp !== '' ? { clientIp } : {}),
-    ...(platform !== undefined && platform !== '' ? { platform } : {}),
-    raw: json,
-  };
-  return dispatch(callbackCommand, json, base);
+    callbackCommand: queryParam(url, 'CallbackCommand'),
+    clientIp: queryParam(url, 'ClientIP'),
+    platform: queryParam(url, 'OptPlatform'),
+  });
 }

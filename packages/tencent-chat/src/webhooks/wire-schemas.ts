@@ -6,7 +6,7 @@
  * @internal
  */
 import { z } from 'zod';
-import { wireMessageElementSchema } from '../messages/elements.ts';
+import type { ReceivedWireMessageElement } from '../messages/elements.ts';
 
 /** Vendor `CallbackCommand` values with a typed result. */
 export const CALLBACK_COMMANDS = {
@@ -15,6 +15,12 @@ export const CALLBACK_COMMANDS = {
   c2cAfterSend: 'C2C.CallbackAfterSendMsg',
   groupAfterSend: 'Group.CallbackAfterSendMsg',
 } as const;
+
+/** Lenient schema of a `MsgBody` item as received: any `MsgType`, any object `MsgContent`. */
+const wireMessageElementSchema: z.ZodType<ReceivedWireMessageElement> = z.object({
+  MsgType: z.string(),
+  MsgContent: z.record(z.string(), z.unknown()).nullish(),
+});
 
 const uint32 = z.number().int().min(0).max(4_294_967_295);
 const nonNegativeInteger = z.number().int().min(0);

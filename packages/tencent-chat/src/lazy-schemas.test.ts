@@ -1,0 +1,110 @@
+/**
+ * zod (about three quarters of the package's import time) loads only with the first call that
+ * validates: a webhook body or a REST answer. These tests load each module afresh and count the
+ * times zod is loaded, so any static path to it breaks them.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatbotPayload } from './chatbot/payload.ts';
+
+let zodLoads = 0;
+
+beforeEach(() => {
+  vi.resetModules();
+  zodLoads = 0;
+  vi.doMock('zod', async (importOriginal) => {
+    zodLoads += 1;
+    return importOriginal();
+  });
+});
+
+afterEach(() => {
+  vi.doUnmock('zod');
+  vi.resetModules();
+});
+
+describe('modules off the validating paths', () => {
+  it('counts the load of a module that holds schemas (the check works)', async () => {
+    await import('./client/response-schemas.ts');
+    expect(zodLoads).toBe(1);
+  });
+
+  it('imports the package entry without zod', async () => {
+    const entry = await import('./index.ts');
+    expect(typeof entry.createTencentChatAdapter).toBe('function');
+    expect(zodLoads).toBe(0);
+  });
+
+  it('issue and verify a UserSig without zod', async () => {
+    const { genUserSig, verifyUserSig } = await import('./user-sig/user-sig.ts');
+    const options = { sdkAppId: 1400000000, secretKey: 'secret', userId: 'alice' };
+    const userSig = await genUserSig({ ...options, nowSeconds: 1_700_000_000 });
+    const result = await verifyUserSig({ ...options, userSig, nowSeconds: 1_700_000_100 });
+    expect(result.valid).toBe(true);
+    expect(zodLoads).toBe(0);
+  });
+
+  it('create a client and build message bodies without zod', async () => {
+    const { createTencentChatClient } = await import('./client/client.ts');
+    const { fromWireMessageBody, toWireMessageBody } = await import('./messages/elements.ts');
+    const client = createTencentChatClient({
+      sdkAppId: 1400000000,
+      secretKey: 'secret',
+      adminUserId: 'administrator',
+    });
+    expect(client.sdkAppId).toBe(1400000000);
+    const wire = toWireMessageBody([{ type: 'text', text: 'hi' }]);
+    expect(fromWireMessageBody(wire)).toEqual([{ type: 'text', text: 'hi' }]);
+    expect(zodLoads).toBe(0);
+  });
+
+  it('encode and decode chatbot payloads without zod', async () => {
+    const { decodeChatbotPayload, encodeChatbotPayload } = await import('./chatbot/payload.ts');
+    const payload: ChatbotPayload = { kind: 'stream', chunks: ['a'], isFinished: true };
+    expect(decodeChatbotPayload(encodeChatbotPayload(payload))).toEqual(payload);
+    expect(zodLoads).toBe(0);
+  });
+
+  it('checks a webhook signature, and rejects a forged one, without zod', async () => {
+    const { parseTencentWebhook } = await import('./webhooks/parse.ts');
+    const { computeCallbackSign } = await import('./webhooks/sign.ts');
+    const requestTime = 1_700_000_000;
+    const sign = await computeCallbackSign('other-token', requestTime);
+    const request = new Request(
+      `https://bot.example.com/webhook?SdkAppid=1400000000&RequestTime=${requestTime}&Sign=${sign}`,
+      { method: 'POST', body: '{}' },
+    );
+    await expect(
+      parseTencentWebhook(request, {
+        sdkAppId: 1400000000,
+        callbackToken: 'token',
+        nowSeconds: requestTime,
+      }),
+    ).rejects.toMatchObject({ name: 'SignatureVerificationError', reason: 'mismatch' });
+    expect(zodLoads).toBe(0);
+  });
+});
+
+describe('the first validating call', () => {
+  it('loads the webhook schemas with the first webhook and parses it', async () => {
+    const { parseTencentWebhook } = await import('./webhooks/parse.ts');
+    expect(zodLoads).toBe(0);
+    const request = new Request('https://bot.example.com/webhook?SdkAppid=1400000000', {
+      method: 'POST',
+      body: JSON.stringify({
+        CallbackCommand: 'Bot.OnC2CMessage',
+        From_Account: 'alice',
+        To_Account: '@RBT#assistant',
+        MsgSeq: 1,
+        MsgRandom: 2,
+        MsgTime: 1_700_000_000,
+        MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hello' } }],
+      }),
+    });
+    const webhook = await parseTencentWebhook(request, {
+      sdkAppId: 1400000000,
+      verifySignatures: false,
+    });
+    expect(webhook).toMatchObject({ command: 'bot.c2c-message', text: 'hello' });
+    expect(zodLoads).toBe(1);
+  });
+});
