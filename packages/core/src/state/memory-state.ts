@@ -9,6 +9,7 @@ import type {
   StateMessageListener,
   StateSetOptions,
 } from '../spec/state-adapter.ts';
+import { cloneJson } from '../util/clone-json.ts';
 
 /** Options of {@link memoryState}. */
 export interface MemoryStateOptions {
@@ -86,13 +87,13 @@ export function memoryState(options: MemoryStateOptions = {}): MemoryStateAdapte
     async get<T = JsonValue>(key: string): Promise<T | undefined> {
       const entry = live(key);
       if (entry === undefined || entry.kind !== 'value') return undefined;
-      return structuredClone(entry.value) as T;
+      return cloneJson(entry.value as JsonValue) as T;
     },
 
     async set(key: string, value: JsonValue, setOptions?: StateSetOptions): Promise<void> {
       write(key, {
         kind: 'value',
-        value: structuredClone(value),
+        value: cloneJson(value),
         expiresAtMs: expiry(setOptions?.ttlMs),
       });
     },
@@ -109,7 +110,7 @@ export function memoryState(options: MemoryStateOptions = {}): MemoryStateAdapte
       if (live(key) !== undefined) return false;
       write(key, {
         kind: 'value',
-        value: structuredClone(value),
+        value: cloneJson(value),
         expiresAtMs: expiry(setOptions?.ttlMs),
       });
       return true;
@@ -122,7 +123,7 @@ export function memoryState(options: MemoryStateOptions = {}): MemoryStateAdapte
     ): Promise<void> {
       const entry = live(key);
       const list = entry?.kind === 'list' ? (entry.value as JsonValue[]) : [];
-      list.push(structuredClone(value));
+      list.push(cloneJson(value));
       const maxLength = listOptions?.maxLength;
       if (maxLength !== undefined && list.length > maxLength) {
         list.splice(0, list.length - maxLength);
@@ -137,7 +138,7 @@ export function memoryState(options: MemoryStateOptions = {}): MemoryStateAdapte
     async getList<T = JsonValue>(key: string): Promise<T[]> {
       const entry = live(key);
       if (entry === undefined || entry.kind !== 'list') return [];
-      return structuredClone(entry.value) as T[];
+      return cloneJson(entry.value as JsonValue) as T[];
     },
 
     async shiftFromList<T = JsonValue>(key: string): Promise<T | undefined> {
@@ -176,7 +177,7 @@ export function memoryState(options: MemoryStateOptions = {}): MemoryStateAdapte
       const listeners = channels.get(channel);
       if (listeners === undefined) return;
       for (const listener of [...listeners]) {
-        const copy = structuredClone(message);
+        const copy = cloneJson(message);
         // Delivered asynchronously, like a real broker, so publishers never re-enter listeners.
         queueMicrotask(() => listener(copy));
       }
