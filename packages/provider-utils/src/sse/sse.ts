@@ -73,18 +73,43 @@ export async function* readServerSentEventBatches(
   });
   const signal = options.signal;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the timer fires, at the latest (Date.now() based); 0 when no timer is set. */
+  let timerDueAtMs = 0;
   let timedOut: 'first-token' | 'stall' | undefined;
   let sawEvent = false;
   let finished = false;
-  const onTimeout = (): void => {
-    timedOut = sawEvent ? 'stall' : 'first-token';
-    void reader.cancel().catch(() => undefined);
+  /** When the pending read started; `undefined` while the consumer has the events. */
+  let readStartedAtMs: number | undefined;
+  const limitMs = (): number => (sawEvent ? options.stallTimeoutMs : options.firstTokenTimeoutMs);
+  const setTimer = (delayMs: number): void => {
+    timerDueAtMs = Date.now() + delayMs;
+    timer = setTimeout(onTimer, delayMs);
+  };
+  // One timer per stream, not one per read: each read only notes when it started; the timer, when
+  // it fires, checks how long the current read has waited and sets itself again for the rest.
+  // (No `Timeout.refresh()`: it is Node-only; workerd and browsers return a number.)
+  const onTimer = (): void => {
+    timer = undefined;
+    timerDueAtMs = 0;
+    if (finished) return;
+    if (readStartedAtMs === undefined) return; // the consumer has the events: armed at the next read
+    const waitedMs = Date.now() - readStartedAtMs;
+    if (waitedMs >= limitMs()) {
+      timedOut = sawEvent ? 'stall' : 'first-token';
+      void reader.cancel().catch(() => undefined);
+      return;
+    }
+    setTimer(limitMs() - waitedMs);
   };
   const arm = (): void => {
-    // A fresh timer per network read (not per event). No `Timeout.refresh()`: it is Node-only
-    // (workerd and browsers return a number from setTimeout).
-    clearTimeout(timer);
-    timer = setTimeout(onTimeout, sawEvent ? options.stallTimeoutMs : options.firstTokenTimeoutMs);
+    readStartedAtMs = Date.now();
+    const dueAtMs = readStartedAtMs + limitMs();
+    if (timer === undefined) setTimer(limitMs());
+    else if (timerDueAtMs > dueAtMs) {
+      // A shorter limit now (the stall limit after the first event): bring the timer forward.
+      clearTimeout(timer);
+      setTimer(limitMs());
+    }
   };
   const onAbort = (): void => {
     void reader.cancel().catch(() => undefined);
@@ -122,7 +147,7 @@ export async function* readServerSentEventBatches(
         if (batch.length > 0) yield batch;
         return;
       }
-      clearTimeout(timer);
+      readStartedAtMs = undefined;
       parser.feed(decoder.decode(chunk.value, decoderOptions));
       if (tooLarge) throw eventTooLarge(options.provider);
       if (batch.length > 0) {
