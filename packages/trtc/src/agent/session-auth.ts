@@ -57,7 +57,7 @@ export function createSessionAuthenticator(
     if (metadata.userId !== claims.targetUserId && metadata.userId !== claims.agentUserId) {
       return { refused: 'X-User-Id is not a user of the session' };
     }
-    if (await context.store.isStopped(claims.sessionId)) {
+    if (await context.store.isRevoked(claims.keyId)) {
       return { refused: 'the session was stopped' };
     }
     return {

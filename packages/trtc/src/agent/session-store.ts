@@ -1,8 +1,9 @@
 /**
  * What a voice agent keeps per session in a state adapter: the conversation (TRTC sends each
  * utterance alone, with `History: 0`), the model's provider state (Dify's conversation id), the
- * task ↔ session links, and stopped sessions, whose keys the endpoint refuses. Every key carries
- * the agent's prefix and a TTL: nothing outlives the session's key by more than a day.
+ * task → session and key links, and the revoked keys (of stopped tasks), which the endpoint
+ * refuses. Every key carries the agent's prefix and a TTL: nothing outlives the session's key by
+ * more than a day.
  *
  * @module
  */
@@ -43,23 +44,30 @@ export interface SessionStore {
     providerState: JsonValue | undefined,
     untilMs: number,
   ): Promise<void>;
-  /** Links a started task to its session until `untilMs`. */
-  linkTask(sessionId: string, taskId: string, untilMs: number): Promise<void>;
-  /** The session of a task this agent started, if it is still known. */
-  sessionOfTask(taskId: string): Promise<string | undefined>;
-  /** The task of a session, if it is still known. */
+  /** Links a started task to its session and the key it was started with, until `untilMs`. */
+  linkTask(link: TaskLink, untilMs: number): Promise<void>;
+  /** The session and key of a task this agent started, if it is still known. */
+  linkOfTask(taskId: string): Promise<TaskLink | undefined>;
+  /** The task a session was last started with, if it is still known. */
   taskOfSession(sessionId: string): Promise<string | undefined>;
-  /** Marks a session stopped until `untilMs` (when its key expires anyway). */
-  markStopped(sessionId: string, untilMs: number): Promise<void>;
-  /** Whether a session was stopped. */
-  isStopped(sessionId: string): Promise<boolean>;
+  /** Refuses a key from now on, until `untilMs` (when it expires anyway). */
+  revokeKey(keyId: string, untilMs: number): Promise<void>;
+  /** Whether a key was revoked. */
+  isRevoked(keyId: string): Promise<boolean>;
+}
+
+/** A started task, its session and the id of the key TRTC presents for it. */
+export interface TaskLink {
+  taskId: string;
+  sessionId: string;
+  keyId: string;
 }
 
 function ttlUntil(untilMs: number, now: () => number): number {
   return Math.max(1, untilMs - now()) + GRACE_MS;
 }
 
-function isStoredTurn(value: JsonValue): value is StoredTurn {
+function isStoredTurn(value: JsonValue | undefined): value is StoredTurn {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -112,26 +120,29 @@ export function createSessionStore(
       }
       await Promise.all(writes);
     },
-    async linkTask(sessionId, taskId, untilMs) {
+    async linkTask(link, untilMs) {
       const ttlMs = ttlUntil(untilMs, now);
       await Promise.all([
-        state.set(key('task', taskId), sessionId, { ttlMs }),
-        state.set(key('session', sessionId), taskId, { ttlMs }),
+        state.set(key('task', link.taskId), { s: link.sessionId, k: link.keyId }, { ttlMs }),
+        state.set(key('session', link.sessionId), link.taskId, { ttlMs }),
       ]);
     },
-    async sessionOfTask(taskId) {
+    async linkOfTask(taskId) {
       const value = await state.get(key('task', taskId));
-      return typeof value === 'string' ? value : undefined;
+      if (!isStoredTurn(value) || typeof value.s !== 'string' || typeof value.k !== 'string') {
+        return undefined;
+      }
+      return { taskId, sessionId: value.s, keyId: value.k };
     },
     async taskOfSession(sessionId) {
       const value = await state.get(key('session', sessionId));
       return typeof value === 'string' ? value : undefined;
     },
-    async markStopped(sessionId, untilMs) {
-      await state.set(key('stopped', sessionId), true, { ttlMs: ttlUntil(untilMs, now) });
+    async revokeKey(keyId, untilMs) {
+      await state.set(key('revoked', keyId), true, { ttlMs: ttlUntil(untilMs, now) });
     },
-    async isStopped(sessionId) {
-      return (await state.get(key('stopped', sessionId))) !== undefined;
+    async isRevoked(keyId) {
+      return (await state.get(key('revoked', keyId))) !== undefined;
     },
   };
 }

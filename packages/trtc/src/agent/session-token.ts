@@ -28,6 +28,8 @@ export interface VoiceSessionClaims {
   agentUserId: string;
   /** When the key stops being accepted, in milliseconds since the epoch. */
   expiresAtMs: number;
+  /** The key's own id (claim `jti`): a stop revokes exactly the key its task was started with. */
+  keyId: string;
 }
 
 /** Who issues the keys (`iss`). */
@@ -76,7 +78,7 @@ export async function mintSessionToken(
     .setSubject(claims.targetUserId)
     .setIssuedAt(Math.floor(nowMs / 1000))
     .setExpirationTime(Math.floor(claims.expiresAtMs / 1000))
-    .setJti(crypto.randomUUID())
+    .setJti(claims.keyId)
     .sign(key);
 }
 
@@ -116,7 +118,7 @@ export async function verifySessionToken(
       audience,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       currentDate: new Date(nowMs),
-      requiredClaims: ['exp', 'sub'],
+      requiredClaims: ['exp', 'sub', 'jti'],
     }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { valid: false, failure: 'expired' };
@@ -128,7 +130,7 @@ export async function verifySessionToken(
     }
     return { valid: false, failure: 'malformed' };
   }
-  const { sid, app, room, rt, bot, sub, exp } = payload;
+  const { sid, app, room, rt, bot, sub, exp, jti } = payload;
   if (
     typeof sid !== 'string' ||
     typeof app !== 'number' ||
@@ -136,7 +138,8 @@ export async function verifySessionToken(
     !isRoomIdType(rt) ||
     typeof bot !== 'string' ||
     typeof sub !== 'string' ||
-    typeof exp !== 'number'
+    typeof exp !== 'number' ||
+    typeof jti !== 'string'
   ) {
     return { valid: false, failure: 'malformed' };
   }
@@ -150,6 +153,7 @@ export async function verifySessionToken(
       targetUserId: sub,
       agentUserId: bot,
       expiresAtMs: exp * 1000,
+      keyId: jti,
     },
   };
 }

@@ -236,7 +236,7 @@ export interface VoiceAgent {
   /**
    * Takes TRTC's callbacks into account: when a task of this agent stops without
    * {@link VoiceAgent.stop} (the user left, the room was dismissed, idle timeout — event 902),
-   * its session's key is refused from then on. Other callbacks are ignored. Give it to
+   * the key it was started with is refused from then on. Other callbacks are ignored. Give it to
    * `createTrtcWebhookHandler({ onWebhook: agent.handleWebhook })`.
    */
   handleWebhook(webhook: TRTCWebhook): Promise<void>;

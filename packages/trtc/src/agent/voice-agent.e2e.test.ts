@@ -160,4 +160,32 @@ describe('voice agent through the local TRTC', () => {
       'authenticate refused the request: the session was stopped',
     ]);
   });
+
+  it('a session started again under the same id gets a working key; the stopped task key stays refused, even after its late 902', async () => {
+    const h = await harness();
+    const first = await h.agent.start({ roomId: 8006, targetUserId: 'alice', sessionId: 'reused' });
+    if (first.taskId === undefined) throw new Error('no task');
+    const oldKey = llmConfigOf(h.local, first.taskId).APIKey as string;
+    // Stopped behind the agent's back; its 902 may arrive before or after the restart.
+    await h.trtc.stopAIConversation({ taskId: first.taskId });
+    const second = await h.agent.start({
+      roomId: 8006,
+      targetUserId: 'alice',
+      sessionId: 'reused',
+    });
+    if (second.taskId === undefined) throw new Error('no task');
+    expect(second.status).toBe('started');
+    await h.local.flushWebhooks(); // the first task's 902 has arrived by now
+    const answered = await h.local.simulateUtterance(second.taskId, 'hello again');
+    expect(answered).toMatchObject({ status: 'completed', replyText: 'You said: hello again' });
+    const replay = await postUtterance(
+      h.endpointUrl,
+      trtcHeaders(oldKey, { roomId: '8006', userId: 'alice', taskId: first.taskId }),
+      'old key',
+    );
+    expect(replay.status).toBe(401);
+    expect(refusalReasons(h)).toEqual([
+      'authenticate refused the request: the session was stopped',
+    ]);
+  });
 });

@@ -152,7 +152,7 @@ describe('createVoiceAgent: options and state failures', () => {
     expect(h.local.tasks[0]?.status).toBe('Stopped');
     expect(h.logger.entries.find((entry) => entry.event === 'state-failed')).toMatchObject({
       level: 'error',
-      operation: 'mark-stopped',
+      operation: 'revoke-key',
       conversationId: 'session-alice',
     });
   });

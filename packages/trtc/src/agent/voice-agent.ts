@@ -55,16 +55,25 @@ function isTaskGone(error: unknown): boolean {
   return APICallError.isInstance(error) && error.providerCode === 'FailedOperation.TaskNotExist';
 }
 
-/** Both ids of a target, as far as they are known. */
+/** The task, session and key of a target, as far as they are known. */
 async function resolveTarget(
   store: SessionStore,
   target: VoiceAgentTarget,
-): Promise<{ taskId: string | undefined; sessionId: string | undefined }> {
-  if ('taskId' in target && typeof target.taskId === 'string') {
-    return { taskId: target.taskId, sessionId: await store.sessionOfTask(target.taskId) };
-  }
-  const { sessionId } = target as { sessionId: string };
-  return { taskId: await store.taskOfSession(sessionId), sessionId };
+): Promise<{
+  taskId: string | undefined;
+  sessionId: string | undefined;
+  keyId: string | undefined;
+}> {
+  const taskId =
+    'taskId' in target && typeof target.taskId === 'string'
+      ? target.taskId
+      : await store.taskOfSession((target as { sessionId: string }).sessionId);
+  const link = taskId === undefined ? undefined : await store.linkOfTask(taskId);
+  return {
+    taskId,
+    sessionId: link?.sessionId ?? ('sessionId' in target ? target.sessionId : undefined),
+    keyId: link?.keyId,
+  };
 }
 
 /**
@@ -152,6 +161,7 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
       const sessionId = start.sessionId ?? crypto.randomUUID();
       const nowMs = now();
       const expiresAtMs = nowMs + settings.tokenTtlMs;
+      const keyId = crypto.randomUUID();
       const [secretKey, key] = await Promise.all([
         resolveSecret(settings.secretKey, AGENT_SECRET_KEY_OPTION),
         sessionKey(),
@@ -174,6 +184,7 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
           targetUserId: start.targetUserId,
           agentUserId,
           expiresAtMs,
+          keyId,
         },
         nowMs,
       );
@@ -215,7 +226,7 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
         return { status: 'already-running', taskId, ...session } satisfies VoiceAgentSession;
       }
       try {
-        await store.linkTask(sessionId, result.taskId, expiresAtMs);
+        await store.linkTask({ taskId: result.taskId, sessionId, keyId }, expiresAtMs);
       } catch (error) {
         // Unlinked, the task could not be stopped by session nor its key refused: undo the start.
         await trtc.stopAIConversation({ taskId: result.taskId }).catch(() => undefined);
@@ -226,15 +237,15 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
 
     async stop(target) {
       const { signal, timeoutMs, retry, region } = target;
-      const { taskId, sessionId } = await resolveTarget(store, target);
-      // Refuse the key first: from here on the endpoint answers this session with 401. If the
+      const { taskId, sessionId, keyId } = await resolveTarget(store, target);
+      // Revoke the key first: from here on the endpoint answers this task's key with 401. If the
       // state fails, the task is stopped all the same (TRTC stops calling) and the key lapses at
       // its expiry; the failure is logged.
-      if (sessionId !== undefined) {
+      if (keyId !== undefined) {
         try {
-          await store.markStopped(sessionId, now() + settings.tokenTtlMs);
+          await store.revokeKey(keyId, now() + settings.tokenTtlMs);
         } catch (error) {
-          stateFailed(sessionId, 'mark-stopped', error, 'error');
+          stateFailed(sessionId ?? keyId, 'revoke-key', error, 'error');
         }
       }
       if (taskId === undefined) return { status: 'not-running', sessionId, requestId: undefined };
@@ -275,10 +286,9 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
 
     async handleWebhook(webhook) {
       if (webhook.kind !== 'agent-stopped') return;
-      const sessionId = await store.sessionOfTask(webhook.taskId);
-      if (sessionId !== undefined) {
-        await store.markStopped(sessionId, now() + settings.tokenTtlMs);
-      }
+      // The key of that task only: a session started again under the same id keeps its new key.
+      const link = await store.linkOfTask(webhook.taskId);
+      if (link !== undefined) await store.revokeKey(link.keyId, now() + settings.tokenTtlMs);
     },
 
     async say(say) {
@@ -299,7 +309,7 @@ export function createVoiceAgent(options: VoiceAgentOptions): VoiceAgent {
       if (say.addHistory !== false) {
         // The text was said: a state failure costs the history entry, not the call.
         try {
-          const sessionId = await store.sessionOfTask(taskId);
+          const sessionId = (await store.linkOfTask(taskId))?.sessionId;
           if (sessionId !== undefined) {
             await store.recordTurn(
               sessionId,
