@@ -1,10 +1,5 @@
-import {
-  APICallError,
-  type JsonValue,
-  type ReplySink,
-  type ReplyTarget,
-  ValidationError,
-} from '@imbridge/core';
+import type { JsonValue, ReplySink, ReplyTarget } from '@imbridge/core';
+import { APICallError, ValidationError } from '@imbridge/core/errors';
 import type { ResolvedRetryOptions } from '@imbridge/provider-utils';
 import type { CallOptions } from '../client/options.ts';
 import type { RongCloudClient } from '../client/types.ts';

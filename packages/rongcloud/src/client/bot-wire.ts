@@ -1,5 +1,12 @@
-import { isRecord, resolveSecret, type SecretInput } from '@imbridge/provider-utils';
-import { z } from 'zod';
+/**
+ * Bots and integrations to and from RongCloud's wire shapes, and the limits their schemas
+ * (`bot-schemas.ts`, loaded with the first bot call) check. No schema here.
+ *
+ * @internal
+ * @module
+ */
+import { isRecord, resolveSecret } from '@imbridge/provider-utils';
+import type { CheckedBotUpdate, WireBot } from './bot-schemas.ts';
 import {
   type BotInfo,
   type BotIntegration,
@@ -27,95 +34,20 @@ export const MAX_GET_BOTS_IDS = 20;
 const DIFY_PATHS = ['/chat-messages', '/completion-messages'];
 
 // ---------------------------------------------------------------------------------------------
-// Input schemas
+// URL checks (used by the schemas)
 // ---------------------------------------------------------------------------------------------
 
-function isHttpUrl(value: string): boolean {
+/** Whether `value` is an `http:` or `https:` URL. */
+export function isHttpUrl(value: string): boolean {
   return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 }
 
-function endsWithDifyPath(value: string): boolean {
+/** Whether a URL already ends with a path RongCloud appends to a Dify base URL. */
+export function endsWithDifyPath(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const path = new URL(value).pathname.replace(/\/+$/, '');
   return DIFY_PATHS.some((suffix) => path.endsWith(suffix));
 }
-
-const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL');
-
-const secretInput = z.custom<SecretInput>(
-  (value) => (typeof value === 'string' && value.trim().length > 0) || typeof value === 'function',
-  'must be a non-empty string or a function returning one',
-);
-
-const integrationFields = {
-  enabled: z.boolean().optional(),
-  objectNames: z.array(z.string().min(1)).optional(),
-  events: z.array(z.string().min(1)).optional(),
-};
-
-const webhookIntegrationSchema = z.object({
-  type: z.literal('webhook'),
-  callbackUrl: httpUrl,
-  ...integrationFields,
-});
-
-const difyIntegrationSchema = z.object({
-  type: z.enum(DIFY_INTEGRATION_TYPES),
-  callbackUrl: httpUrl.refine(
-    (value) => !endsWithDifyPath(value),
-    'must be the Dify API base URL (e.g. https://api.dify.ai/v1): RongCloud appends /chat-messages or /completion-messages itself',
-  ),
-  stream: z.boolean().optional(),
-  handleResponse: z.boolean().optional(),
-  auth: z.object({ apiKey: secretInput }),
-  ...integrationFields,
-});
-
-/** An integration, checked. */
-export const integrationSchema = z.discriminatedUnion('type', [
-  webhookIntegrationSchema,
-  difyIntegrationSchema,
-]);
-
-const metadataValue = z
-  .union([z.string(), z.number(), z.boolean()], {
-    error: 'must be a string, a number or a boolean (numbers and booleans are sent as strings)',
-  })
-  .transform(String)
-  .pipe(z.string().min(1).max(128));
-
-/** Bot metadata, checked and converted to strings. */
-export const metadataSchema = z
-  .record(z.string().min(1).max(32), metadataValue)
-  .refine(
-    (record) => Object.keys(record).length <= MAX_BOT_METADATA_PAIRS,
-    `must have at most ${MAX_BOT_METADATA_PAIRS} pairs`,
-  );
-
-/** A bot user id. */
-export const botUserIdSchema = z.string().min(1).max(MAX_BOT_USER_ID_LENGTH);
-const botName = z.string().min(1).max(MAX_BOT_NAME_LENGTH);
-const botProfileUrl = z.string().min(1).max(MAX_BOT_PROFILE_URL_LENGTH);
-
-/** `createBot` input. */
-export const createBotSchema = z.object({
-  userId: botUserIdSchema,
-  name: botName,
-  type: botName,
-  profileUrl: botProfileUrl,
-  metadata: metadataSchema.optional(),
-  integrations: z.array(integrationSchema),
-});
-
-/** `updateBot` input. */
-export const updateBotSchema = z.object({
-  userId: botUserIdSchema,
-  name: botName.optional(),
-  type: botName.optional(),
-  profileUrl: botProfileUrl.optional(),
-  metadata: metadataSchema.optional(),
-  integrations: z.array(integrationSchema).optional(),
-});
 
 // ---------------------------------------------------------------------------------------------
 // To the wire
@@ -156,10 +88,7 @@ export async function integrationToWire(
 }
 
 /** The JSON body of `createBot` / `updateBot`, in the order of RongCloud's documentation. */
-export async function botToWire(
-  bot: z.infer<typeof updateBotSchema>,
-  method: string,
-): Promise<WireBody> {
+export async function botToWire(bot: CheckedBotUpdate, method: string): Promise<WireBody> {
   const secrets: string[] = [];
   const integrations =
     bot.integrations === undefined
@@ -237,20 +166,8 @@ export function integrationFromWire(wire: Record<string, unknown>): BotIntegrati
   };
 }
 
-/** A bot as RongCloud reports it (wire names). */
-export const wireBotSchema = z.looseObject({
-  userId: z.string(),
-  name: z.string().nullish(),
-  type: z.string().nullish(),
-  profileUrl: z.string().nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-  integrations: z.array(z.looseObject({})).nullish(),
-  createdAt: z.number().nullish(),
-  updatedAt: z.number().nullish(),
-});
-
 /** A reported bot in our names. */
-export function botFromWire(wire: z.infer<typeof wireBotSchema>): BotInfo {
+export function botFromWire(wire: WireBot): BotInfo {
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(wire.metadata ?? {})) {
     if (value !== undefined && value !== null) metadata[key] = String(value);

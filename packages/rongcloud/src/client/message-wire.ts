@@ -1,46 +1,21 @@
-import { ValidationError } from '@imbridge/core';
-import { isRecord } from '@imbridge/provider-utils';
-import { z } from 'zod';
-import type { MessageMentions, MessageUserInfo, PublishMessageResult } from './message-types.ts';
-import { checkInput, parseResponse } from './wire.ts';
+/**
+ * Message content and answers to and from RongCloud's wire shapes. No schema here: the calls
+ * check their input with `message-schemas.ts` first.
+ *
+ * @internal
+ * @module
+ */
+import { ValidationError } from '@imbridge/core/errors';
+import type { PublishAnswer } from './message-schemas.ts';
+import type {
+  MessageMentions,
+  MessageUserInfo,
+  PublishMessageResult,
+  TextMessageContent,
+} from './message-types.ts';
 
 /** The object name of a text message. */
 export const TEXT_OBJECT_NAME = 'RC:TxtMsg';
-
-/** A user id (or group id) in a message call. */
-export const idSchema = z.string().min(1);
-
-/** Sender information in content. */
-export const userInfoSchema = z.object({
-  id: idSchema,
-  name: z.string().optional(),
-  portrait: z.string().optional(),
-  extra: z.string().optional(),
-});
-
-const mentionsSchema = z
-  .object({
-    type: z.enum(['all', 'users']),
-    userIds: z.array(idSchema).optional(),
-    mentionedContent: z.string().optional(),
-  })
-  .refine((mentions) => mentions.type === 'all' || (mentions.userIds?.length ?? 0) > 0, {
-    message: "must list userIds when type is 'users'",
-    path: ['userIds'],
-  });
-
-const textContentSchema = z.object({
-  content: z.object({
-    content: z.string(),
-    extra: z.string().optional(),
-    user: userInfoSchema.optional(),
-    mentionedInfo: mentionsSchema.optional(),
-  }),
-});
-
-const customContentSchema = z.object({
-  content: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
-});
 
 /** `user` in content, on the wire (the same names). */
 export function userToWire(user: MessageUserInfo | undefined): Record<string, unknown> | undefined {
@@ -75,17 +50,24 @@ export function jsonField(value: unknown, method: string, field: string): string
 }
 
 /**
- * The message content, checked and JSON-encoded for its form field: `RC:TxtMsg` content is
- * checked and mapped (mentions become `{ type: 1 | 2, userIdList, mentionedContent }`); custom
- * object names take any JSON object as it is.
+ * A message content after its check (`checkContent` of `message-schemas.ts`): the fields of an
+ * `RC:TxtMsg`, or the JSON object of any other object name.
+ */
+export type CheckedContent =
+  | { readonly text: TextMessageContent }
+  | { readonly custom: Readonly<Record<string, unknown>> };
+
+/**
+ * The message content JSON-encoded for its form field: `RC:TxtMsg` content is mapped (mentions
+ * become `{ type: 1 | 2, userIdList, mentionedContent }`); custom object names' content is sent
+ * as it is.
  */
 export function encodeContent(
-  objectName: string,
-  content: unknown,
+  content: CheckedContent,
   method: string,
 ): { text: string; hasMentions: boolean } {
-  if (objectName === TEXT_OBJECT_NAME) {
-    const text = checkInput(textContentSchema, { content }, method).content;
+  if ('text' in content) {
+    const { text } = content;
     const wire = {
       content: text.content,
       extra: text.extra,
@@ -97,32 +79,17 @@ export function encodeContent(
       hasMentions: text.mentionedInfo !== undefined,
     };
   }
-  checkInput(customContentSchema, { content }, method);
   return {
-    text: jsonField(content, method, 'content'),
-    hasMentions: isRecord(content) && content.mentionedInfo !== undefined,
+    text: jsonField(content.custom, method, 'content'),
+    hasMentions: content.custom.mentionedInfo !== undefined,
   };
 }
 
-const publishAnswerSchema = z.looseObject({
-  messageUID: z.string().nullish(),
-  messageUIDs: z
-    .array(
-      z.looseObject({
-        userId: z.string().nullish(),
-        groupId: z.string().nullish(),
-        messageUID: z.string(),
-      }),
-    )
-    .nullish(),
-});
-
-/** A publish call's answer in our names. */
-export function publishResult(body: Record<string, unknown>, method: string): PublishMessageResult {
-  const parsed = parseResponse(publishAnswerSchema, body, method);
+/** A publish call's answer (checked) in our names. */
+export function publishResult(answer: PublishAnswer): PublishMessageResult {
   return {
-    ...(parsed.messageUID != null ? { messageUid: parsed.messageUID } : {}),
-    messageUids: (parsed.messageUIDs ?? []).map((item) => ({
+    ...(answer.messageUID != null ? { messageUid: answer.messageUID } : {}),
+    messageUids: (answer.messageUIDs ?? []).map((item) => ({
       ...(item.userId != null ? { userId: item.userId } : {}),
       ...(item.groupId != null ? { groupId: item.groupId } : {}),
       messageUid: item.messageUID,

@@ -1,11 +1,12 @@
 import { utf8ByteLength, ValidationError } from '@imbridge/core';
-import { z } from 'zod';
+import { checkInput, parseResponse } from './check.ts';
+import type { CheckedStreamChunk } from './message-schemas.ts';
 import type { PublishStreamMessageResult } from './message-types.ts';
-import { idSchema, jsonField, userInfoSchema, userToWire } from './message-wire.ts';
+import { jsonField, userToWire } from './message-wire.ts';
 import type { CallOptions } from './options.ts';
 import type { RongCloudTransport } from './transport.ts';
 import type { RongCloudClient } from './types.ts';
-import { callOptions, checkInput, flag, parseResponse } from './wire.ts';
+import { callOptions, flag, loadMessageSchemas, type MessageSchemas } from './wire.ts';
 
 /** The stream message APIs' paths (JSON bodies, 100 calls/s each). */
 export const STREAM_PATHS = {
@@ -22,45 +23,9 @@ export const STREAM_OBJECT_NAME = 'RC:StreamMsg';
  */
 export const RONGCLOUD_MAX_STREAM_BODY_BYTES = 128 * 1024;
 
-const streamFields = {
-  fromUserId: idSchema,
-  content: z.string(),
-  seq: z.int().min(1),
-  complete: z.boolean(),
-  messageUid: z.string().min(1).optional(),
-  type: z.string().min(1).optional(),
-  user: userInfoSchema.optional(),
-  extra: z.string().optional(),
-  includeSender: z.boolean().optional(),
-  persisted: z.boolean().optional(),
-  counted: z.boolean().optional(),
-  disableUpdateLastMessage: z.boolean().optional(),
-  extraContent: z.record(z.string(), z.string()).optional(),
-};
-
-const laterChunksCarryUid = {
-  check: (chunk: { seq: number; messageUid?: string | undefined }) =>
-    chunk.seq === 1 || chunk.messageUid !== undefined,
-  message:
-    'must be the messageUid returned by the first chunk: every chunk after the first (seq > 1) carries it',
-  path: ['messageUid'],
-};
-
-const privateStreamSchema = z
-  .object({ ...streamFields, toUserId: idSchema })
-  .refine(laterChunksCarryUid.check, laterChunksCarryUid);
-const groupStreamSchema = z
-  .object({ ...streamFields, toGroupId: idSchema })
-  .refine(laterChunksCarryUid.check, laterChunksCarryUid);
-
-const firstAnswerSchema = z.looseObject({ messageUID: z.string().min(1) });
-const laterAnswerSchema = z.looseObject({ messageUID: z.string().nullish() });
-
-type StreamChunk = z.infer<z.ZodObject<typeof streamFields>>;
-
 /** The JSON body of a stream call, after the receiver field. */
 function streamBody(
-  chunk: StreamChunk,
+  chunk: CheckedStreamChunk,
   receiver: Record<string, string>,
   method: string,
 ): Record<string, unknown> {
@@ -109,9 +74,10 @@ export type StreamMethods = Pick<
 /** Builds the stream message methods on a transport. */
 export function streamMethods(transport: RongCloudTransport): StreamMethods {
   const publish = async (
+    schemas: MessageSchemas,
     path: string,
     method: string,
-    chunk: StreamChunk,
+    chunk: CheckedStreamChunk,
     receiver: Record<string, string>,
     input: CallOptions,
   ): Promise<PublishStreamMessageResult> => {
@@ -120,24 +86,44 @@ export function streamMethods(transport: RongCloudTransport): StreamMethods {
     const answer = await transport.call(path, body, callOptions(input));
     if (chunk.messageUid === undefined) {
       // The first chunk's answer must name the message: no later chunk can be sent without it.
-      return { messageUid: parseResponse(firstAnswerSchema, answer, method).messageUID };
+      return {
+        messageUid: parseResponse(schemas.firstChunkAnswerSchema, answer, method).messageUID,
+      };
     }
     return {
-      messageUid: parseResponse(laterAnswerSchema, answer, method).messageUID ?? chunk.messageUid,
+      messageUid:
+        parseResponse(schemas.laterChunkAnswerSchema, answer, method).messageUID ??
+        chunk.messageUid,
     };
   };
 
   return {
     async publishPrivateStreamMessage(input) {
       const method = 'publishPrivateStreamMessage';
-      const chunk = checkInput(privateStreamSchema, input, method);
-      return publish(STREAM_PATHS.private, method, chunk, { toUserId: chunk.toUserId }, input);
+      const schemas = await loadMessageSchemas();
+      const chunk = checkInput(schemas.privateStreamSchema, input, method);
+      return publish(
+        schemas,
+        STREAM_PATHS.private,
+        method,
+        chunk,
+        { toUserId: chunk.toUserId },
+        input,
+      );
     },
 
     async publishGroupStreamMessage(input) {
       const method = 'publishGroupStreamMessage';
-      const chunk = checkInput(groupStreamSchema, input, method);
-      return publish(STREAM_PATHS.group, method, chunk, { toGroupId: chunk.toGroupId }, input);
+      const schemas = await loadMessageSchemas();
+      const chunk = checkInput(schemas.groupStreamSchema, input, method);
+      return publish(
+        schemas,
+        STREAM_PATHS.group,
+        method,
+        chunk,
+        { toGroupId: chunk.toGroupId },
+        input,
+      );
     },
   };
 }

@@ -1,5 +1,3 @@
-import { APICallError, ValidationError, type ValidationIssue } from '@imbridge/core';
-import type { z } from 'zod';
 import type { CallOptions } from './options.ts';
 
 /** The per-call settings of a method's options (signal, timeout, retries). */
@@ -7,59 +5,46 @@ export function callOptions(options: CallOptions): CallOptions {
   return { signal: options.signal, timeoutMs: options.timeoutMs, retry: options.retry };
 }
 
-function issuesOf(error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
-    message: issue.message,
-  }));
-}
-
-/**
- * Checks a method's input before anything is sent. A failure is a `ValidationError` whose
- * message names the method and each bad field with what it must be — never the value received
- * (it may be a secret such as a Dify API key).
- */
-export function checkInput<T>(schema: z.ZodType<T>, input: unknown, method: string): T {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issues = issuesOf(parsed.error);
-  const described = issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'options'}: ${issue.message}`)
-    .join('; ');
-  throw new ValidationError({
-    message: `RongCloud ${method}: ${described}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`,
-    issues,
-  });
-}
-
-/**
- * Checks a successful answer's fields (lenient: unknown fields pass). A missing field is the
- * vendor's fault: a non-retryable `server` error carrying the issues (never the body, which may
- * hold a secret).
- */
-export function parseResponse<T>(
-  schema: z.ZodType<T>,
-  body: Record<string, unknown>,
-  method: string,
-): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new APICallError({
-      message: `RongCloud ${method} answered with an unexpected body`,
-      provider: 'rongcloud',
-      kind: 'server',
-      retryable: false,
-      cause: new ValidationError({
-        message: 'unexpected response',
-        issues: issuesOf(parsed.error),
-      }),
-    });
-  }
-  return parsed.data;
-}
-
 /** `1`/`0` for a yes/no form flag, `undefined` when not given. */
 export function flag(value: boolean | undefined): number | undefined {
   return value === undefined ? undefined : value ? 1 : 0;
+}
+
+/**
+ * `load` run once: later calls get the same promise. A failed load is not kept (the next call
+ * tries again), and a load nobody awaits never surfaces as an unhandled rejection.
+ */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    if (loading === undefined) {
+      const started = load();
+      started.catch(() => {
+        if (loading === started) loading = undefined;
+      });
+      loading = started;
+    }
+    return loading;
+  };
+}
+
+/** The message, stream and user schemas (zod). */
+export type MessageSchemas = typeof import('./message-schemas.ts');
+/** The bot and integration schemas (zod). */
+export type BotSchemas = typeof import('./bot-schemas.ts');
+
+const messageSchemas = once(() => import('./message-schemas.ts'));
+const botSchemas = once(() => import('./bot-schemas.ts'));
+
+/**
+ * Loads the message, stream and user schemas (and zod) with the first call that checks its
+ * input, not at import: signing and building a request need none of this.
+ */
+export function loadMessageSchemas(): Promise<MessageSchemas> {
+  return messageSchemas();
+}
+
+/** Loads the bot and integration schemas (and zod) with the first bot call. */
+export function loadBotSchemas(): Promise<BotSchemas> {
+  return botSchemas();
 }

@@ -14,7 +14,7 @@
  * @module
  * @see https://docs.dify.ai/en/api-reference/guides/streaming
  */
-import { APICallError } from '@imbridge/core';
+import { APICallError } from '@imbridge/core/errors';
 import { readServerSentEventBatches } from '@imbridge/provider-utils';
 import { type JsonObject, jsonObjectSchema } from './wire.ts';
 

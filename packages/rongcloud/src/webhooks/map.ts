@@ -1,20 +1,19 @@
-import { ValidationError, type ValidationIssue } from '@imbridge/core';
+import { ValidationError, type ValidationIssue } from '@imbridge/core/errors';
 import { isRecord, parseJsonText } from '@imbridge/provider-utils';
 import type { z } from 'zod';
+import { EVENT_TYPES, TEXT_OBJECT_NAME } from './event-types.ts';
 import type {
   RongCloudMessageWebhookFields,
   RongCloudWebhook,
   RongCloudWebhookBot,
 } from './types.ts';
 import {
-  EVENT_TYPES,
   type GroupMessageEvent,
   groupMessageEventSchema,
   type MentionedInfo,
   mentionedInfoSchema,
   type PrivateMessageEvent,
   privateMessageEventSchema,
-  TEXT_OBJECT_NAME,
   textMessageContentSchema,
 } from './wire-schemas.ts';
 

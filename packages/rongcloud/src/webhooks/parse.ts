@@ -1,9 +1,7 @@
 import { checkInteger, optionError, ValidationError } from '@imbridge/core';
 import { isRecord, parseJsonText, readBodyText, type SecretInput } from '@imbridge/provider-utils';
-import { dispatch, toIssues } from './map.ts';
 import { checkSignatureSettings, verifySignatureParameters } from './sign.ts';
 import type { RongCloudWebhook } from './types.ts';
-import { webhookEnvelopeSchema } from './wire-schemas.ts';
 
 /** Default cap on the webhook body size: 1 MiB. */
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
@@ -42,6 +40,9 @@ export interface ParseRongCloudWebhookOptions {
 }
 
 const OWNER = 'parseRongCloudWebhook';
+
+/** The schema half of the parser, once the first webhook has loaded it. */
+let decodeModule: typeof import('./decode.ts') | undefined;
 
 /**
  * The error for a signature check that is neither configured nor explicitly turned off.
@@ -161,21 +162,8 @@ export async function parseRongCloudWebhook(
   }
 
   const json = await readJsonObject(request, maxBodyBytes);
-  const envelope = webhookEnvelopeSchema.safeParse(json);
-  if (!envelope.success) {
-    throw new ValidationError({
-      code: 'invalid-payload',
-      message: 'The webhook body has an invalid type field',
-      issues: toIssues(envelope.error),
-    });
-  }
-  const type = envelope.data.type;
-  if (type == null) {
-    throw new ValidationError({
-      code: 'missing-event-type',
-      message: 'The webhook body names no event type',
-      issues: [{ path: ['type'], message: 'Required' }],
-    });
-  }
-  return dispatch(type, json);
+  // The schemas (zod) load with the first webhook, not at import; later webhooks reuse them
+  // without an `import()` round trip.
+  decodeModule ??= await import('./decode.ts');
+  return decodeModule.decodeWebhook(json);
 }

@@ -1,4 +1,4 @@
-import { SignatureVerificationError, ValidationError } from '@imbridge/core';
+import { SignatureVerificationError, ValidationError } from '@imbridge/core/errors';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
 

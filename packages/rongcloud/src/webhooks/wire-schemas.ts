@@ -7,18 +7,6 @@
  */
 import { z } from 'zod';
 
-/**
- * Vendor event names (the body's `type`) with a typed result.
- *
- * `message:private` is documented. `message:group` is an assumption: RongCloud's bot docs say
- * bots answer @-mentions in groups and that other event types carry other `data`, but name no
- * group event (reference "Open questions": full list of bot webhook event names).
- */
-export const EVENT_TYPES = {
-  privateMessage: 'message:private',
-  groupMessage: 'message:group',
-} as const;
-
 const nonEmptyString = z.string().min(1);
 const optionalString = z.string().nullish();
 
@@ -78,7 +66,7 @@ export const mentionedInfoSchema = z.object({
   mentionedContent: optionalString,
 });
 
-/** `message:group` (assumed name and shape; see {@link EVENT_TYPES}). */
+/** `message:group` (assumed name and shape; see `EVENT_TYPES` in `event-types.ts`). */
 export const groupMessageEventSchema = z.object({
   ...messageEventFields,
   /** One of `toGroupId` and `groupId` is required (checked by the mapper). */
@@ -97,9 +85,6 @@ export const groupMessageEventSchema = z.object({
 export const textMessageContentSchema = z.object({
   content: z.string(),
 });
-
-/** The object name of a text message. */
-export const TEXT_OBJECT_NAME = 'RC:TxtMsg';
 
 /** Parsed `message:private` body. */
 export type PrivateMessageEvent = z.infer<typeof privateMessageEventSchema>;
