@@ -15,6 +15,8 @@ export interface QuestionRecord {
   question: string;
   /** The emulator posted its webhook. */
   postedAtMs?: number | undefined;
+  /** The bot's 200 answer to that webhook reached the emulator. */
+  acknowledgedAtMs?: number | undefined;
   /** The first REST call for this user after that arrived. */
   firstCallAtMs?: number | undefined;
   /** The call that finished its reply was answered with success. */
@@ -55,11 +57,12 @@ export class ConversationTracker {
   readonly records: QuestionRecord[] = [];
   private readonly waiting = new Map<string, Waiting>();
 
-  /** Registers the user's next question; resolves when its reply is finished. */
-  expect(userId: string, question: string): Promise<void> {
+  /** Registers the user's next question; `answered` resolves when its reply is finished. */
+  expect(userId: string, question: string): QuestionRecord & { answered: Promise<void> } {
     const record: QuestionRecord = { userId, question };
     this.records.push(record);
-    return new Promise((resolve) => this.waiting.set(userId, { record, resolve }));
+    const answered = new Promise<void>((resolve) => this.waiting.set(userId, { record, resolve }));
+    return Object.assign(record, { answered });
   }
 
   /** The emulator posts a webhook (body as sent). */
@@ -113,20 +116,31 @@ export interface DriveOptions {
    * at once would overflow the bot's listen backlog and time out in SYN retries).
    */
   rampMs: number;
+  /** The measured window starts at this time (performance.now ms); for labelling failures. */
+  windowStartMs: number;
   /** No question is sent after this time (performance.now ms). */
   stopAtMs: number;
   /** Users stop waiting for a reply at this time (the end of the drain). */
   giveUpAtMs: number;
 }
 
-/** Runs every user's loop until `stopAtMs`; resolves once all are answered or given up. */
+/**
+ * Runs every user's loop until `stopAtMs`; resolves once all are answered or given up. A
+ * webhook the bot did not answer 200 is counted by reason and phase (`TimeoutError in warm-up`),
+ * and its user moves on to the next question after a second (that question may still be
+ * answered, or end up lost), so the number of active conversations stays the same.
+ */
 export async function driveConversations(
   options: DriveOptions,
 ): Promise<{ failures: Map<string, number> }> {
   const { local, robotId, tracker } = options;
   const failures = new Map<string, number>();
   const fail = (reason: string): void => {
-    failures.set(reason, (failures.get(reason) ?? 0) + 1);
+    const nowMs = performance.now();
+    const phase =
+      nowMs < options.windowStartMs ? 'warm-up' : nowMs < options.stopAtMs ? 'window' : 'drain';
+    const key = `${reason} in ${phase}`;
+    failures.set(key, (failures.get(key) ?? 0) + 1);
   };
   let giveUpTimer: NodeJS.Timeout | undefined;
   const givenUp = new Promise<false>((resolve) => {
@@ -138,14 +152,20 @@ export async function driveConversations(
     await sleep((position * options.rampMs) / count);
     for (let index = 0; performance.now() < options.stopAtMs; index += 1) {
       const question = `${userId}-q${index}`;
-      const answered = tracker.expect(userId, question).then(() => true);
+      const record = tracker.expect(userId, question);
+      const answered = record.answered.then(() => true);
       try {
         const delivery = await local.userSends({ from: userId, to: robotId, text: question });
-        if (delivery.status !== 200) fail(`HTTP ${delivery.status}`);
+        if (delivery.status === 200) record.acknowledgedAtMs = performance.now();
+        else fail(`HTTP ${delivery.status}`);
       } catch (error) {
         const cause = error instanceof Error ? error.cause : undefined;
         const code = (cause as { code?: unknown } | undefined)?.code;
         fail(typeof code === 'string' ? code : error instanceof Error ? error.name : 'error');
+      }
+      if (record.acknowledgedAtMs === undefined) {
+        await sleep(1_000);
+        continue;
       }
       if (!(await Promise.race([answered, givenUp]))) return;
     }

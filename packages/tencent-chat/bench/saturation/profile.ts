@@ -11,7 +11,13 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
+
+/** Areas whose functions get an inclusive-time row: the code the issue is about. */
+const INCLUSIVE_AREAS = /^(@imbridge\/|ky$|zod$|eventsource-parser$)/;
+/** Node functions that get an inclusive-time row too. */
+const INCLUSIVE_NAMES = new Set(['fetch', 'structuredClone', 'Request', 'Response']);
 
 /** The area a script URL belongs to. */
 function areaOf(url: string, functionName: string): string {
@@ -42,6 +48,7 @@ export function printProfile(directory: string, title: string, top = 20): void {
   }
   const profile = JSON.parse(readFileSync(join(directory, file), 'utf8')) as {
     nodes: ProfileNode[];
+    samples: number[];
   };
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
@@ -49,17 +56,19 @@ export function printProfile(directory: string, title: string, top = 20): void {
   let idle = 0;
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
+    const { functionName, url } = node.callFrame;
     if (functionName === '(idle)') {
       idle += hits;
       continue;
     }
     busy += hits;
-    const name = `${functionName || '(anonymous)'}${url === '' ? '' : ` ${shortUrl(url)}:${lineNumber + 1}`}`;
+    const name = nodeName(node);
     byFunction.set(name, (byFunction.get(name) ?? 0) + hits);
     const area = areaOf(url, functionName);
     byArea.set(area, (byArea.get(area) ?? 0) + hits);
   }
+  const inclusive = inclusiveTimes(profile.nodes, profile.samples);
+  // Shares are of busy samples; hitCount and samples count the same ticks.
   const share = (hits: number): string => `${format((hits / busy) * 100, 1)} %`;
   const sorted = (map: Map<string, number>, count: number) =>
     [...map].sort((left, right) => right[1] - left[1]).slice(0, count);
@@ -77,4 +86,38 @@ export function printProfile(directory: string, title: string, top = 20): void {
     sorted(byArea, 15).map(([name, hits]) => [name, share(hits)]),
     [],
   );
+  printTable(
+    `${title}: top ${top} functions of imbridge, ky, zod (and fetch, structuredClone) by total time`,
+    ['function (file:line)', 'total, % of busy samples'],
+    sorted(inclusive, top).map(([name, hits]) => [name, share(hits)]),
+    [
+      'Total = samples with the function anywhere on the stack (each sample counted once per function). Work resumed after an await starts a new stack, so an async function is charged only up to its first await.',
+    ],
+  );
+}
+
+function nodeName(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  return `${functionName || '(anonymous)'}${url === '' ? '' : ` ${shortUrl(url)}:${lineNumber + 1}`}`;
+}
+
+/** Samples per function (of the selected areas) with that function anywhere on the stack. */
+function inclusiveTimes(nodes: readonly ProfileNode[], samples: readonly number[]) {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const totals = new Map<string, number>();
+  for (const sample of samples) {
+    const onStack = new Set<string>();
+    for (let id: number | undefined = sample; id !== undefined; id = parents.get(id)) {
+      const node = byId.get(id);
+      if (node === undefined || node.callFrame.functionName === '(idle)') break;
+      const { functionName, url } = node.callFrame;
+      if (INCLUSIVE_AREAS.test(areaOf(url, functionName)) || INCLUSIVE_NAMES.has(functionName)) {
+        onStack.add(nodeName(node));
+      }
+    }
+    for (const name of onStack) totals.set(name, (totals.get(name) ?? 0) + 1);
+  }
+  return totals;
 }

@@ -43,7 +43,7 @@ const userSig = await genUserSig({
   expiresInSeconds: 86_400,
 });
 const urlPrefix = `${config.baseUrl}/v4/`;
-const query = `?sdkappid=${config.sdkAppId}&identifier=${encodeURIComponent(config.adminUserId)}&usersig=${encodeURIComponent(userSig)}&contenttype=json&random=`;
+const query = `?sdkappid=${config.sdkAppId}&identifier=${encodeURIComponent(config.adminUserId)}&usersig=${encodeURIComponent(userSig)}&random=`;
 
 // ---- a token bucket per API ----
 
@@ -119,9 +119,9 @@ async function attempt(api: string, body: string): Promise<CallResult> {
   if (wait !== undefined) await wait;
   bump(`calls.${api}`);
   try {
-    const response = await fetch(`${urlPrefix}${api}${query}${randomUint32()}`, {
+    const response = await fetch(`${urlPrefix}${api}${query}${randomUint32()}&contenttype=json`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
       body,
     });
     const text = await response.text();

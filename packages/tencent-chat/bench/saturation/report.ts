@@ -14,6 +14,11 @@ export function format(value: number, digits = 0): string {
   });
 }
 
+/** A difference with its sign: `+1.23` or `−1.23`. */
+function signed(value: number, digits: number): string {
+  return `${value < 0 ? '−' : '+'}${format(Math.abs(value), digits)}`;
+}
+
 function percentile(values: readonly number[], fraction: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((left, right) => left - right);
@@ -72,6 +77,8 @@ interface Figures {
   cpuMsPerReply: number;
   p50Ms: number;
   p99Ms: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
 }
 
 function figuresOf(result: ScenarioResult): Figures {
@@ -97,10 +104,39 @@ function figuresOf(result: ScenarioResult): Figures {
     cpuMsPerReply: result.cpuMicros / 1000 / result.completed,
     p50Ms: percentile(result.latenciesMs, 0.5),
     p99Ms: percentile(result.latenciesMs, 0.99),
+    ackP50Ms: percentile(result.acknowledgementsMs, 0.5),
+    ackP99Ms: percentile(result.acknowledgementsMs, 0.99),
   };
 }
 
 const verdict = (met: boolean): string => (met ? 'met' : 'missed');
+
+/** Webhook → first REST call (with its goal) and webhook → the bot's 200 answer. */
+function latencyRows(a: Figures, b: Figures, marker: string): string[][] {
+  return [
+    [
+      `webhook → 1st REST call p50${marker}`,
+      `${format(a.p50Ms, 2)} ms (${signed(a.p50Ms - b.p50Ms, 2)})`,
+      `${format(b.p50Ms, 2)} ms`,
+      '≤ ref + 0.3 ms',
+      verdict(a.p50Ms <= b.p50Ms + 0.3),
+    ],
+    [
+      `webhook → 1st REST call p99${marker}`,
+      `${format(a.p99Ms, 2)} ms`,
+      `${format(b.p99Ms, 2)} ms`,
+      '',
+      '',
+    ],
+    [
+      'webhook → 200 answer p50 / p99',
+      `${format(a.ackP50Ms, 2)} / ${format(a.ackP99Ms, 1)} ms`,
+      `${format(b.ackP50Ms, 2)} / ${format(b.ackP99Ms, 1)} ms`,
+      '',
+      '',
+    ],
+  ];
+}
 
 /** Rows of the REST calls per API: calls/s (accepted/s, share of the budget). */
 function apiRows(ours: ScenarioResult, reference: ScenarioResult): string[][] {
@@ -168,23 +204,11 @@ export function printScenario(ours: ScenarioResult, reference: ScenarioResult): 
       '≤ 1.25× ref',
       verdict(cpuRatio <= 1.25),
     ],
-    [
-      'webhook → 1st REST call p50 *',
-      `${format(a.p50Ms, 2)} ms (+${format(a.p50Ms - b.p50Ms, 2)})`,
-      `${format(b.p50Ms, 2)} ms`,
-      '≤ ref + 0.3 ms',
-      verdict(a.p50Ms <= b.p50Ms + 0.3),
-    ],
-    [
-      'webhook → 1st REST call p99 *',
-      `${format(a.p99Ms, 2)} ms`,
-      `${format(b.p99Ms, 2)} ms`,
-      '',
-      '',
-    ],
+    ...latencyRows(a, b, ' *'),
   ];
   const notes = [
     `Window: ${format(a.seconds)} s after a ${format(ours.settings.warmupMs / 1000)} s warm-up; replies counted when the call that finished them was answered; lost/duplicated from the emulator's store after a drain of at most ${format(ours.settings.drainTimeoutMs / 1000)} s.`,
+    "Budget = accepted calls per second of an API over the documented 200/s; it can pass 100 % by the emulator's burst (its bucket holds 200 tokens, refilled whenever demand dips).",
     '* At saturation the first call of a reply waits for a sendmsg token, so this is mostly queueing; the light-load table below measures the path itself.',
     loadNote(ours, reference),
     ...anomalies('imbridge', ours),
@@ -237,14 +261,7 @@ export function printLightLoad(ours: ScenarioResult, reference: ScenarioResult):
       '≤ 1.25× ref',
       verdict(cpuRatio <= 1.25),
     ],
-    [
-      'webhook → 1st REST call p50',
-      `${format(a.p50Ms, 2)} ms (+${format(a.p50Ms - b.p50Ms, 2)})`,
-      `${format(b.p50Ms, 2)} ms`,
-      '≤ ref + 0.3 ms',
-      verdict(a.p50Ms <= b.p50Ms + 0.3),
-    ],
-    ['webhook → 1st REST call p99', `${format(a.p99Ms, 2)} ms`, `${format(b.p99Ms, 2)} ms`, '', ''],
+    ...latencyRows(a, b, ''),
   ];
   printTable(
     `Light load: ${format(ours.settings.conversations)} conversations (far below the budget)`,
@@ -266,6 +283,7 @@ function replies(result: ScenarioResult): number {
 
 function anomalies(name: string, result: ScenarioResult): string[] {
   const { store } = result;
+  const otherErrors = [...result.apis.values()].reduce((sum, api) => sum + api.otherErrors, 0);
   const parts = [
     result.unanswered > 0
       ? `${result.unanswered} questions unanswered at the end of the drain`
@@ -273,6 +291,7 @@ function anomalies(name: string, result: ScenarioResult): string[] {
     result.webhookFailures.size > 0
       ? `webhooks not answered 200: ${[...result.webhookFailures].map(([reason, count]) => `${count} × ${reason}`).join(', ')}`
       : '',
+    otherErrors > 0 ? `${otherErrors} REST calls answered an error other than 60007` : '',
     result.callCounts.observed !== result.callCounts.logged
       ? `the observer saw ${result.callCounts.observed} REST calls, the emulator logged ${result.callCounts.logged}`
       : '',

@@ -35,7 +35,7 @@ import type { BotKind, ScenarioResult } from './scenario.ts';
 /** Concurrent conversations of each scenario. */
 const CONVERSATIONS = [100, 1_000];
 /** Not measured: the bot's JIT warms up and the conversations reach their steady state. */
-const WARMUP_MS = 2_000;
+const WARMUP_MS = 3_000;
 /** The window every rate, CPU time and latency is taken over. */
 const MEASURE_MS = 15_000;
 /** Longest wait for the replies still running when the window ends. */

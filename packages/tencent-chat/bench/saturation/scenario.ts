@@ -64,6 +64,8 @@ export interface ScenarioResult {
   cpuMicros: number;
   /** Webhook posted → first REST call for that user, for questions posted in the window. */
   latenciesMs: number[];
+  /** Webhook posted → the bot's 200 received, for questions posted in the window. */
+  acknowledgementsMs: number[];
   /** Whole run, after the drain. */
   store: StoreCheck;
   /** Questions still unanswered when the drain ended. */
@@ -144,7 +146,9 @@ export async function runScenario(settings: ScenarioSettings): Promise<ScenarioR
       robotId: ROBOT_ID,
       userIds,
       tracker,
-      rampMs: settings.warmupMs / 2,
+      // Everyone has started a second before the window opens.
+      rampMs: Math.max(0, settings.warmupMs - 1_000),
+      windowStartMs,
       stopAtMs: windowEndMs,
       giveUpAtMs: windowEndMs + settings.drainTimeoutMs,
     });
@@ -172,10 +176,11 @@ export async function runScenario(settings: ScenarioSettings): Promise<ScenarioR
       apis.set(call.api, figures);
     });
     const latenciesMs: number[] = [];
-    for (const record of tracker.records) {
-      if (inWindow(record.postedAtMs) && record.firstCallAtMs !== undefined) {
-        latenciesMs.push(record.firstCallAtMs - (record.postedAtMs ?? 0));
-      }
+    const acknowledgementsMs: number[] = [];
+    for (const { postedAtMs = 0, firstCallAtMs, acknowledgedAtMs } of tracker.records) {
+      if (!inWindow(postedAtMs)) continue;
+      if (firstCallAtMs !== undefined) latenciesMs.push(firstCallAtMs - postedAtMs);
+      if (acknowledgedAtMs !== undefined) acknowledgementsMs.push(acknowledgedAtMs - postedAtMs);
     }
     return {
       settings,
@@ -183,6 +188,7 @@ export async function runScenario(settings: ScenarioSettings): Promise<ScenarioR
       apis,
       cpuMicros,
       latenciesMs,
+      acknowledgementsMs,
       store: checkStore(local.messages, ROBOT_ID),
       unanswered: tracker.unanswered,
       webhookFailures: failures,
