@@ -1,7 +1,7 @@
 import { AbortedError } from '../errors/errors.ts';
 import { createLogEmitter, describeError } from '../logging/logger.ts';
 import type { ChatAdapter, ReceiveResult } from '../spec/chat-adapter.ts';
-import { memoryState } from '../state/memory-state.ts';
+import { isInProcessState, memoryState } from '../state/memory-state.ts';
 import { checkInteger } from '../util/option-checks.ts';
 import { createBucketLookup, type RuntimeContext } from './context.ts';
 import { drainConversation } from './conversation-drain.ts';
@@ -103,7 +103,9 @@ export function createBot(options: BotOptions): Bot {
     state:
       options.state === undefined
         ? memoryState()
-        : withStateTimeouts(options.state, settings.stateTimeoutMs),
+        : isInProcessState(options.state)
+          ? options.state
+          : withStateTimeouts(options.state, settings.stateTimeoutMs),
     log,
     turns: new TurnRegistry(log),
     cancelChannel: `${prefix}:cancel`,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { memoryState } from './memory-state.ts';
+import { isInProcessState, memoryState } from './memory-state.ts';
 
 describe('memoryState', () => {
   beforeEach(() => {
@@ -119,5 +119,14 @@ describe('memoryState', () => {
     vi.advanceTimersByTime(10);
     await state.set('fresh', 1);
     expect(state.size()).toBe(1);
+  });
+});
+
+describe('isInProcessState', () => {
+  it('is true for a memoryState() only, not for a wrapper around one', () => {
+    const state = memoryState();
+    expect(isInProcessState(state)).toBe(true);
+    expect(isInProcessState(new Proxy(state, {}))).toBe(false);
+    expect(isInProcessState({ ...state })).toBe(false);
   });
 });

@@ -34,6 +34,17 @@ function randomToken(): string {
   return crypto.randomUUID();
 }
 
+/** The states made by {@link memoryState}: in process, they cannot hang, so need no timeouts. */
+const inProcessStates = new WeakSet<StateAdapter>();
+
+/**
+ * True for a state made by {@link memoryState} itself (not a wrapper around one): its calls
+ * settle at once, so the runtime does not put a timer on each of them.
+ */
+export function isInProcessState(state: StateAdapter): boolean {
+  return inProcessStates.has(state);
+}
+
 /** A {@link StateAdapter} that also reports its size, for tests and diagnostics. */
 export interface MemoryStateAdapter extends StateAdapter {
   /** Number of live keys (expired ones excluded). */
@@ -44,7 +55,8 @@ export interface MemoryStateAdapter extends StateAdapter {
  * In-process {@link StateAdapter}. Correct for one process (locks, dedupe, queues, pub/sub and
  * rate limits all work within it); use `@imbridge/redis` when several instances serve one bot.
  *
- * Values are stored as structured clones, so callers cannot mutate stored state by accident.
+ * Values are stored as copies (JSON values, as a serialising store keeps them), so callers cannot
+ * mutate stored state by accident.
  *
  * @example
  * ```ts
@@ -83,7 +95,7 @@ export function memoryState(options: MemoryStateOptions = {}): MemoryStateAdapte
   const expiry = (ttlMs: number | undefined): number =>
     ttlMs === undefined ? Number.POSITIVE_INFINITY : now() + Math.max(0, ttlMs);
 
-  return {
+  const state: MemoryStateAdapter = {
     async get<T = JsonValue>(key: string): Promise<T | undefined> {
       const entry = live(key);
       if (entry === undefined || entry.kind !== 'value') return undefined;
@@ -228,4 +240,6 @@ export function memoryState(options: MemoryStateOptions = {}): MemoryStateAdapte
       return count;
     },
   };
+  inProcessStates.add(state);
+  return state;
 }
