@@ -587,13 +587,16 @@ interface ConcurrentRun {
   interrupted: number;
 }
 
-async function concurrentReplies(count: number): Promise<ConcurrentRun> {
+/** `streaming: false`: the model stalls before its first token (webhooks accepted alone). */
+async function concurrentReplies(count: number, streaming = true): Promise<ConcurrentRun> {
   const adapter = createMemoryAdapter({
     limits: { callsPerSecond: 1e6, burst: 1e6, minUpdateIntervalMs: MIN_UPDATE_INTERVAL_MS },
   });
   const model = createScriptedModel({
     maxRecordedCalls: Number.POSITIVE_INFINITY, // the in-flight row counts every call
-    scripts: [{ steps: [...textSteps(REPLY_HEAD, { chunkSize: 4 }), { type: 'stall' }] }],
+    scripts: [
+      { steps: [...(streaming ? textSteps(REPLY_HEAD, { chunkSize: 4 }) : []), { type: 'stall' }] },
+    ],
   });
   const bot = createBot({
     model,
@@ -623,7 +626,9 @@ async function concurrentReplies(count: number): Promise<ConcurrentRun> {
   requests.length = 0;
   if (accepted !== count) throw new Error(`only ${accepted} of ${count} webhooks accepted`);
 
-  await waitUntil(() => adapter.messages.length >= count, 90_000, 'every reply shows its text');
+  if (streaming) {
+    await waitUntil(() => adapter.messages.length >= count, 90_000, 'every reply shows its text');
+  }
   const allShownMs = performance.now() - start;
   // Let paced follow-up updates land, so every reply sits stalled in a steady state.
   await sleep(MIN_UPDATE_INTERVAL_MS * 2);
@@ -665,17 +670,20 @@ async function figureConcurrentReplies(): Promise<void> {
   // Untimed run: compiles the bot's code paths, so JIT code is not counted as reply memory.
   await concurrentReplies(WARMUP_REPLIES);
   const runs: ConcurrentRun[] = [];
+  const acceptOnlyRuns: ConcurrentRun[] = [];
   for (let round = 0; round < CONCURRENT_ROUNDS; round += 1) {
     runs.push(await concurrentReplies(CONCURRENT_REPLIES));
+    acceptOnlyRuns.push(await concurrentReplies(CONCURRENT_REPLIES, false));
   }
-  const pick = (field: keyof ConcurrentRun): number => median(runs.map((run) => run[field]));
+  const pick = (field: keyof ConcurrentRun, from = runs): number =>
+    median(from.map((run) => run[field]));
   const kb = (field: keyof ConcurrentRun): string[] => [
     format(pick(field) / 1024, 2),
     runs.map((run) => format(run[field] / 1024, 2)).join(' / '),
   ];
-  const plain = (field: keyof ConcurrentRun, digits = 0): string[] => [
-    format(pick(field), digits),
-    runs.map((run) => format(run[field], digits)).join(' / '),
+  const plain = (field: keyof ConcurrentRun, digits = 0, from = runs): string[] => [
+    format(pick(field, from), digits),
+    from.map((run) => format(run[field], digits)).join(' / '),
   ];
 
   printTable(
@@ -689,6 +697,10 @@ async function figureConcurrentReplies(): Promise<void> {
       ['  state and rest kept after close, KB', ...kb('statePerReply')],
       ['message versions per reply (adapter)', ...plain('versionsPerReply', 2)],
       ['webhooks accepted per second', ...plain('acceptedPerSecond')],
+      [
+        'webhooks accepted per second, no streaming',
+        ...plain('acceptedPerSecond', 0, acceptOnlyRuns),
+      ],
       ['time to accept all webhooks, ms', ...plain('acceptMs')],
       ['time until every reply shows text, ms', ...plain('allShownMs')],
       ['bot.close() interrupting all, ms', ...plain('closeMs')],
@@ -700,6 +712,7 @@ async function figureConcurrentReplies(): Promise<void> {
       'The three indented rows are measured after bot.close(), by dropping the call log, then the adapter records, and are included in "everything". Adapter records keep every version of every message for tests; the newest text is shared with the live reply, so while in flight a little less of it is the adapter\'s alone. State = dedupe key, history (user + assistant message) and empty queue, all with TTLs.',
       `Webhooks: ${WEBHOOK_CONCURRENCY} handled at once, Request objects built beforehand; accepted = 200 response; replies start in the background meanwhile. Each reply streams ${REPLY_HEAD.length} chars in ${Math.ceil(Array.from(REPLY_HEAD).length / 4)} deltas, then stalls; minUpdateIntervalMs ${MIN_UPDATE_INTERVAL_MS}, callsPerSecond 1e6.`,
       `bot.close() waits for every reply's final "interrupted" update, which respects the ${MIN_UPDATE_INTERVAL_MS} ms interval.`,
+      'No streaming: separate runs (interleaved with the others) whose model stalls before its first token, so accepting the webhooks competes with no reply updates; each turn still starts (dedupe, lock, queue, history read, model call).',
     ],
   );
 }
