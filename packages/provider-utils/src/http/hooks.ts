@@ -38,6 +38,8 @@ export interface CallState {
   renewed: boolean;
   renewNext: boolean;
   attempt: number;
+  /** 1 while the first attempt was prepared before ky built its request (not yet sent). */
+  preparedAttempt: number;
   attemptStartedAtMs: number;
   /** The base URL index of the current attempt. */
   host: number;
@@ -112,6 +114,12 @@ export async function prepareHook(
   options: NormalizedOptions,
 ): Promise<Request | undefined> {
   const state = stateOf(options);
+  if (state.preparedAttempt === 1 && state.attempt === 1) {
+    // The first attempt was prepared before ky built its request.
+    state.preparedAttempt = 0;
+    state.attemptStartedAtMs = Date.now();
+    return undefined;
+  }
   state.attempt += 1;
   const host = hooks.currentHost();
   const moved = host !== state.host;

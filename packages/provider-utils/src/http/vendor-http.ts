@@ -7,9 +7,16 @@ import {
   type HookContext,
   prepareHook,
   retryDecision,
+  runPrepare,
 } from './hooks.ts';
 import { sendStreamCall } from './stream-call.ts';
-import type { VendorCall, VendorHttp, VendorHttpOptions, VendorResponse } from './types.ts';
+import type {
+  OutgoingRequest,
+  VendorCall,
+  VendorHttp,
+  VendorHttpOptions,
+  VendorResponse,
+} from './types.ts';
 
 const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 // Every method may be retried: whether a call is safe to repeat is the client's decision (it
@@ -165,6 +172,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       renewed: false,
       renewNext: false,
       attempt: 0,
+      preparedAttempt: 0,
       attemptStartedAtMs: 0,
       host: activeHost,
       nextDelayMs: 0,
@@ -184,11 +192,23 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       const ky = await load();
       let response: Response;
       try {
-        // The first attempt's request is built by ky from these; `prepareHook` rebuilds it only
-        // when it must (a signer, another host).
-        response = await ky(shared.urlFor(state.host, call), {
+        // The first attempt is prepared (signed) here, so ky builds its request once from the
+        // final URL and headers; `prepareHook` rebuilds a request only for later attempts (a
+        // fresh signature, another host).
+        const first: OutgoingRequest = {
           method: call.method ?? 'POST',
+          url: shared.urlFor(state.host, call),
           headers: requestHeaders(call, contentType, 'json'),
+          body: text,
+        };
+        if (options.prepare !== undefined) {
+          state.attempt = 1;
+          await runPrepare(shared, state, first);
+          state.preparedAttempt = 1;
+        }
+        response = await ky(first.url, {
+          method: first.method,
+          headers: first.headers,
           body: text ?? null,
           timeout: state.timeoutMs,
           context: { state },
