@@ -84,27 +84,98 @@ describe('modules off the validating paths', () => {
   });
 });
 
-describe('the first validating call', () => {
-  it('loads the webhook schemas with the first webhook and parses it', async () => {
+/** A signed webhook request for `body`, as Tencent sends it. */
+async function signedWebhook(body: unknown): Promise<Request> {
+  const { computeCallbackSign } = await import('./webhooks/sign.ts');
+  const sign = await computeCallbackSign('token', WEBHOOK_TIME);
+  return new Request(
+    `https://bot.example.com/webhook?SdkAppid=1400000000&RequestTime=${WEBHOOK_TIME}&Sign=${sign}`,
+    { method: 'POST', body: JSON.stringify(body) },
+  );
+}
+
+const WEBHOOK_TIME = 1_700_000_000;
+const WEBHOOK_OPTIONS = { sdkAppId: 1400000000, callbackToken: 'token', nowSeconds: WEBHOOK_TIME };
+
+const BOT_C2C_BODY = {
+  CallbackCommand: 'Bot.OnC2CMessage',
+  From_Account: 'alice',
+  To_Account: '@RBT#assistant',
+  MsgSeq: 1,
+  MsgRandom: 2,
+  MsgTime: WEBHOOK_TIME,
+  MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hello' } }],
+};
+
+describe('the robot commands', () => {
+  it('parse a signed Bot.OnC2CMessage webhook without zod', async () => {
     const { parseTencentWebhook } = await import('./webhooks/parse.ts');
-    expect(zodLoads).toBe(0);
-    const request = new Request('https://bot.example.com/webhook?SdkAppid=1400000000', {
-      method: 'POST',
-      body: JSON.stringify({
-        CallbackCommand: 'Bot.OnC2CMessage',
-        From_Account: 'alice',
-        To_Account: '@RBT#assistant',
-        MsgSeq: 1,
-        MsgRandom: 2,
-        MsgTime: 1_700_000_000,
-        MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hello' } }],
-      }),
-    });
-    const webhook = await parseTencentWebhook(request, {
-      sdkAppId: 1400000000,
-      verifySignatures: false,
-    });
+    const webhook = await parseTencentWebhook(await signedWebhook(BOT_C2C_BODY), WEBHOOK_OPTIONS);
     expect(webhook).toMatchObject({ command: 'bot.c2c-message', text: 'hello' });
+    expect(zodLoads).toBe(0);
+  });
+
+  it('parse a signed chatbot interrupt (src 22) without zod', async () => {
+    const { parseTencentWebhook } = await import('./webhooks/parse.ts');
+    const data = JSON.stringify({ chatbotPlugin: 2, src: 22, msgKey: '1_2_3' });
+    const body = {
+      ...BOT_C2C_BODY,
+      OnlineOnlyFlag: 1,
+      MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: data } }],
+    };
+    const webhook = await parseTencentWebhook(await signedWebhook(body), WEBHOOK_OPTIONS);
+    expect(webhook).toMatchObject({
+      command: 'bot.c2c-message',
+      onlineOnly: true,
+      chatbotPayload: { kind: 'interrupt', msgKey: '1_2_3' },
+    });
+    expect(zodLoads).toBe(0);
+  });
+
+  it('parse a signed Bot.OnGroupMessage webhook without zod', async () => {
+    const { parseTencentWebhook } = await import('./webhooks/parse.ts');
+    const body = {
+      CallbackCommand: 'Bot.OnGroupMessage',
+      GroupId: '@TGS#1',
+      Type: 'Public',
+      From_Account: 'alice',
+      Random: 2,
+      MsgSeq: 1,
+      MsgTime: WEBHOOK_TIME,
+      AtRobots_Account: ['@RBT#assistant'],
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: '@assistant hi' } }],
+    };
+    const webhook = await parseTencentWebhook(await signedWebhook(body), WEBHOOK_OPTIONS);
+    expect(webhook).toMatchObject({ command: 'bot.group-message', atRobotIds: ['@RBT#assistant'] });
+    expect(zodLoads).toBe(0);
+  });
+});
+
+describe('the first validating call', () => {
+  it('loads the webhook schemas once, with the first other command, and parses it', async () => {
+    const { parseTencentWebhook } = await import('./webhooks/parse.ts');
+    await parseTencentWebhook(await signedWebhook(BOT_C2C_BODY), WEBHOOK_OPTIONS);
+    expect(zodLoads).toBe(0);
+    const body = { ...BOT_C2C_BODY, CallbackCommand: 'C2C.CallbackAfterSendMsg' };
+    const first = await parseTencentWebhook(await signedWebhook(body), WEBHOOK_OPTIONS);
+    expect(first).toMatchObject({ command: 'c2c.after-send', text: 'hello' });
+    expect(zodLoads).toBe(1);
+    const second = await parseTencentWebhook(
+      await signedWebhook({ CallbackCommand: 'State.StateChange' }),
+      WEBHOOK_OPTIONS,
+    );
+    expect(second).toMatchObject({ command: 'unknown', callbackCommand: 'State.StateChange' });
+    expect(zodLoads).toBe(1);
+  });
+
+  it('loads the schemas to report the issues of an invalid robot body', async () => {
+    const { parseTencentWebhook } = await import('./webhooks/parse.ts');
+    const request = await signedWebhook({ ...BOT_C2C_BODY, MsgSeq: -1 });
+    await expect(parseTencentWebhook(request, WEBHOOK_OPTIONS)).rejects.toMatchObject({
+      name: 'ValidationError',
+      code: 'invalid-payload',
+      issues: [{ path: ['MsgSeq'] }],
+    });
     expect(zodLoads).toBe(1);
   });
 });

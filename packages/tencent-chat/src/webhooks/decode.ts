@@ -1,7 +1,8 @@
 /**
  * The schema half of {@link parseTencentWebhook}: reads the `CallbackCommand` of a verified,
  * parsed webhook body and decodes the body of that command with zod. Loaded with the first
- * webhook (a dynamic `import()`), so importing the package does not load zod.
+ * webhook that the hand-written robot path (`bot-decode.ts`) does not accept (a dynamic
+ * `import()`), so importing the package, and the robot commands, do not load zod.
  *
  * @internal
  * @module
@@ -9,20 +10,9 @@
 import { ValidationError } from '@imbridge/core';
 import { isRecord } from '@imbridge/provider-utils';
 import { dispatch, toIssues } from './map.ts';
-import type { TencentWebhook, TencentWebhookBase } from './types.ts';
+import { type WebhookQuery, webhookBase } from './message-fields.ts';
+import type { TencentWebhook } from './types.ts';
 import { webhookEnvelopeSchema } from './wire-schemas.ts';
-
-/** What the webhook URL says besides the signature, read by the parser. */
-export interface WebhookQuery {
-  /** The configured SDKAppID, already checked against the URL's `SdkAppid`. */
-  sdkAppId: number;
-  /** `CallbackCommand` of the URL, used when the body names none. */
-  callbackCommand: string | undefined;
-  /** `ClientIP` of the URL. */
-  clientIp: string | undefined;
-  /** `OptPlatform` of the URL. */
-  platform: string | undefined;
-}
 
 /**
  * Decodes a webhook body (JSON already parsed, depth-bounded) into its typed result.
@@ -48,12 +38,5 @@ export function decodeWebhook(json: unknown, query: WebhookQuery): TencentWebhoo
       issues: [{ path: ['CallbackCommand'], message: 'Required' }],
     });
   }
-  const { clientIp, platform } = query;
-  const base: TencentWebhookBase = {
-    sdkAppId: query.sdkAppId,
-    ...(clientIp !== undefined && clientIp !== '' ? { clientIp } : {}),
-    ...(platform !== undefined && platform !== '' ? { platform } : {}),
-    raw: json,
-  };
-  return dispatch(callbackCommand, json, base);
+  return dispatch(callbackCommand, json, webhookBase(json, query));
 }

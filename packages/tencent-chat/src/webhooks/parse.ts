@@ -11,6 +11,8 @@ import {
   resolveSecret,
   type SecretInput,
 } from '@imbridge/provider-utils';
+import { decodeBotWebhook } from './bot-decode.ts';
+import type { WebhookQuery } from './message-fields.ts';
 import { checkCallbackSign } from './sign.ts';
 import type { TencentWebhook } from './types.ts';
 
@@ -121,8 +123,11 @@ async function verifySignature(
  * come from Tencent for this app: `SdkAppid` query parameter; `Sign`/`RequestTime` (unless
  * `verifySignatures: false`); body size (streamed with a byte counter); UTF-8; nesting depth (at
  * most 64 levels of arrays and objects, checked without recursion) and JSON; then the schema of
- * the `CallbackCommand` (body field, else query parameter). Commands without a typed result come
- * back as `{ command: 'unknown' }`; acknowledge them with {@link webhookAcknowledgement}.
+ * the `CallbackCommand` (body field, else query parameter): `Bot.OnC2CMessage` and
+ * `Bot.OnGroupMessage` are checked by hand code, every other command (and any body that check
+ * refuses, to report zod's issues) by zod schemas loaded with the first such webhook. Commands
+ * without a typed result come back as `{ command: 'unknown' }`; acknowledge them with
+ * {@link webhookAcknowledgement}.
  *
  * @throws {SignatureVerificationError} `reason` `'app-mismatch'` (absent or other `SdkAppid`),
  * `'missing'`, `'malformed'`, `'expired'` or `'mismatch'`.
@@ -189,13 +194,18 @@ export async function parseTencentWebhook(
         })
       : new ValidationError({ code: 'invalid-json', message: 'The webhook body is not JSON' });
   }
-  // The schemas (zod) load with the first webhook, not at import; later webhooks reuse them
-  // without an `import()` round trip.
-  decodeModule ??= await import('./decode.ts');
-  return decodeModule.decodeWebhook(parsed.value, {
+  const query: WebhookQuery = {
     sdkAppId: options.sdkAppId,
     callbackCommand: queryParam(url, 'CallbackCommand'),
     clientIp: queryParam(url, 'ClientIP'),
     platform: queryParam(url, 'OptPlatform'),
-  });
+  };
+  // A valid robot command (what a bot receives on every turn) is checked by hand, without zod.
+  const botWebhook = decodeBotWebhook(parsed.value, query);
+  if (botWebhook !== undefined) return botWebhook;
+  // Anything else, including an invalid robot body (rejected with zod's issues), goes through the
+  // schemas (zod), which load with the first such webhook, not at import; later webhooks reuse
+  // them without an `import()` round trip.
+  decodeModule ??= await import('./decode.ts');
+  return decodeModule.decodeWebhook(parsed.value, query);
 }

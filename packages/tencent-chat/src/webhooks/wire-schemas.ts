@@ -1,20 +1,16 @@
 /**
  * Zod schemas of the Tencent Cloud Chat webhook bodies imbridge understands. Vendor field names
- * live here and in the mappers of `parse.ts` only. Schemas are lenient on fields we do not use
- * (unknown keys are ignored, optional ones may be `null`) and strict on the ones we do.
+ * live here, in the mappers (`message-fields.ts`, `map.ts`) and in the hand-written checks of the
+ * robot commands (`bot-decode.ts`, which must accept exactly what these schemas accept). Schemas
+ * are lenient on fields we do not use (unknown keys are ignored, optional ones may be `null`) and
+ * strict on the ones we do.
  *
  * @internal
  */
 import { z } from 'zod';
 import type { ReceivedWireMessageElement } from '../messages/elements.ts';
 
-/** Vendor `CallbackCommand` values with a typed result. */
-export const CALLBACK_COMMANDS = {
-  botC2CMessage: 'Bot.OnC2CMessage',
-  botGroupMessage: 'Bot.OnGroupMessage',
-  c2cAfterSend: 'C2C.CallbackAfterSendMsg',
-  groupAfterSend: 'Group.CallbackAfterSendMsg',
-} as const;
+export { CALLBACK_COMMANDS } from './commands.ts';
 
 /** Lenient schema of a `MsgBody` item as received: any `MsgType`, any object `MsgContent`. */
 const wireMessageElementSchema: z.ZodType<ReceivedWireMessageElement> = z.object({
