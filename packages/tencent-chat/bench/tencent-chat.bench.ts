@@ -24,6 +24,7 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { figureColdImport } from './cold-import.ts';
+import { figureHeapPerReply } from './heap.ts';
 import { format, observedCount, ROUNDS, WARMUP_ROUNDS } from './report.ts';
 import { ensureDist } from './saturation/build.ts';
 import { figureUserSig } from './user-sig.ts';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   await figureUserSig();
   await figureWebhooks();
   figureColdImport(distNote());
+  await figureHeapPerReply();
   if (observedCount() === 0) console.log('(nothing observed)');
   console.log(`\nDone in ${format((performance.now() - started) / 1000, 1)} s.`);
 }
