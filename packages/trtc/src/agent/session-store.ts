@@ -67,7 +67,10 @@ function ttlUntil(untilMs: number, now: () => number): number {
   return Math.max(1, untilMs - now()) + GRACE_MS;
 }
 
-function isStoredTurn(value: JsonValue | undefined): value is StoredTurn {
+/** A stored JSON object (a turn, or a task link), as opposed to any other JSON value. */
+function isRecordValue(
+  value: JsonValue | undefined,
+): value is { [key: string]: JsonValue | undefined } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -84,7 +87,7 @@ export function createSessionStore(
   const key = (kind: string, id: string): string => `${prefix}${kind}:${id}`;
   return {
     async history(sessionId, requestId) {
-      const items = (await state.getList(key('history', sessionId))).filter(isStoredTurn);
+      const items = (await state.getList(key('history', sessionId))).filter(isRecordValue);
       // A turn TRTC retried (same request id) counts once: its last attempt.
       const lastAttempt = new Map<string, number>();
       items.forEach((item, index) => {
@@ -129,7 +132,7 @@ export function createSessionStore(
     },
     async linkOfTask(taskId) {
       const value = await state.get(key('task', taskId));
-      if (!isStoredTurn(value) || typeof value.s !== 'string' || typeof value.k !== 'string') {
+      if (!isRecordValue(value) || typeof value.s !== 'string' || typeof value.k !== 'string') {
         return undefined;
       }
       return { taskId, sessionId: value.s, keyId: value.k };

@@ -169,7 +169,11 @@ export interface VoiceAgentSession {
   sessionId: string;
   /** The agent's TRTC user id. */
   agentUserId: string;
-  /** When the session's key stops being accepted, in milliseconds since the epoch. */
+  /**
+   * When the key minted by this call stops being accepted, in milliseconds since the epoch. For
+   * `'already-running'` that key is not used: the running task keeps the key it was started with,
+   * and that key's expiry.
+   */
   expiresAtMs: number;
   /** Tencent's request id. */
   requestId: string | undefined;
