@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { AbortedError, APICallError, IMBridgeError } from '@imbridge/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -204,6 +205,41 @@ describe('createVendorHttp', () => {
     expect(error).toMatchObject({ kind: 'timeout', timeoutMs: 150 });
     expect(server.requests).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('stops a body read when the caller aborts: an AbortedError, not a timeout, and no retry', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"ErrorCode":');
+    });
+    const { http, retries } = client([server.url], { timeoutMs: 5_000 });
+    const controller = new AbortController();
+    const pending = failure(http.request({ path: 'v4/x/y', signal: controller.signal }));
+    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    controller.abort(new Error('user left'));
+    const error = await pending;
+    expect(AbortedError.isInstance(error)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    expect(retries).toHaveLength(0);
+  });
+
+  it('leaves no listener on a long-lived caller signal, whatever the outcome of the calls', async () => {
+    const server = await serve((_request, response, index) => {
+      if (index % 3 === 0) json(response, 200, { ErrorCode: 60007, ErrorInfo: 'slow down' });
+      else if (index % 3 === 1) json(response, 200, OK);
+      else json(response, 400, { message: 'bad' });
+    });
+    const { http } = client([server.url], {
+      retry: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 5 },
+    });
+    const signal = new AbortController().signal;
+    for (let call = 0; call < 6; call += 1) {
+      await http.request({ path: 'v4/x', signal }).catch(() => undefined);
+    }
+    await http.stream({ path: 'v4/s', signal }).catch(() => undefined);
+    expect(server.requests.length).toBeGreaterThanOrEqual(7);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('fails over to the backup host on a refused connection, and stays there (sticky)', async () => {

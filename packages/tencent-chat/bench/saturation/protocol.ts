@@ -17,6 +17,11 @@ export interface BotChildConfig {
   robotId: string;
   /** Tencent's documented rate limit, per API. */
   callsPerSecondPerApi: number;
+  /**
+   * Reference bot only: the file URL of ky's ESM entry when it sends its calls with ky (the HTTP
+   * library issue 7 asks imbridge to build on) instead of `fetch`.
+   */
+  kyModuleUrl?: string | undefined;
 }
 
 /** Parent → child. */

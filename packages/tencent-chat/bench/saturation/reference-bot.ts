@@ -15,6 +15,10 @@
  * Every attempt takes a token from a simple bucket per API (200/s, burst 200, like the
  * client's). The admin UserSig is minted once with the package's `genUserSig`; the rest of the
  * query (`sdkappid`, `identifier`, `random`, `contenttype`) is written by hand.
+ *
+ * With `kyModuleUrl` in its settings (the `reference-ky` run) it sends each attempt with ky
+ * instead of `fetch` — ky's lightest use (`retry: 0`, no hooks, the default 10 s timeout) — so
+ * the bench shows what the HTTP library alone costs per reply.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -35,6 +39,21 @@ const FINAL_DEADLINE_MS = 30_000;
 const RETRYABLE_CODES = new Set([60007, 60011, 60018, 60019, 10006, 10023, 60008, 60013, 60014]);
 const ACK = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
 const FORBID = ['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'];
+
+/** ky's default export, when this run sends with ky. */
+type KyPost = (
+  url: string,
+  options: {
+    headers: Record<string, string>;
+    body: string;
+    retry: number;
+    throwHttpErrors: boolean;
+  },
+) => Promise<Response>;
+const kyPost: KyPost | undefined =
+  config.kyModuleUrl === undefined
+    ? undefined
+    : ((await import(config.kyModuleUrl)) as { default: { post: KyPost } }).default.post;
 
 const userSig = await genUserSig({
   sdkAppId: config.sdkAppId,
@@ -119,11 +138,12 @@ async function attempt(api: string, body: string): Promise<CallResult> {
   if (wait !== undefined) await wait;
   bump(`calls.${api}`);
   try {
-    const response = await fetch(`${urlPrefix}${api}${query}${randomUint32()}&contenttype=json`, {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body,
-    });
+    const url = `${urlPrefix}${api}${query}${randomUint32()}&contenttype=json`;
+    const headers = { accept: 'application/json', 'content-type': 'application/json' };
+    const response =
+      kyPost === undefined
+        ? await fetch(url, { method: 'POST', headers, body })
+        : await kyPost(url, { headers, body, retry: 0, throwHttpErrors: false });
     const text = await response.text();
     if (!response.ok) {
       bump(`failed.http-${response.status}`);

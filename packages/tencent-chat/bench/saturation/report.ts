@@ -158,7 +158,11 @@ function apiRows(ours: ScenarioResult, reference: ScenarioResult): string[][] {
 }
 
 /** Prints the table of one number of conversations. */
-export function printScenario(ours: ScenarioResult, reference: ScenarioResult): void {
+export function printScenario(
+  ours: ScenarioResult,
+  reference: ScenarioResult,
+  referenceKy: ScenarioResult,
+): void {
   const a = figuresOf(ours);
   const b = figuresOf(reference);
   const rejected = (figures: Figures): number => figures.rateLimited / figures.calls;
@@ -204,13 +208,15 @@ export function printScenario(ours: ScenarioResult, reference: ScenarioResult): 
       '≤ 1.25× ref',
       verdict(cpuRatio <= 1.25),
     ],
+    kyRow(b, figuresOf(referenceKy)),
     ...latencyRows(a, b, ' *'),
   ];
   const notes = [
     `Window: ${format(a.seconds)} s after a ${format(ours.settings.warmupMs / 1000)} s warm-up; replies counted when the call that finished them was answered; lost/duplicated from the emulator's store after a drain of at most ${format(ours.settings.drainTimeoutMs / 1000)} s.`,
     "Budget = accepted calls per second of an API over the documented 200/s; it can pass 100 % by the emulator's burst (its bucket holds 200 tokens, refilled whenever demand dips).",
     '* At saturation the first call of a reply waits for a sendmsg token, so this is mostly queueing; the light-load table below measures the path itself.',
-    loadNote(ours, reference),
+    KY_NOTE,
+    loadNote(ours, reference, referenceKy),
     ...anomalies('imbridge', ours),
     ...anomalies('reference', reference),
     `imbridge counted (whole run): ${describeStats(ours.childStats, replies(ours))}.`,
@@ -224,7 +230,21 @@ export function printScenario(ours: ScenarioResult, reference: ScenarioResult): 
   );
 }
 
-/** The machine's load during the two runs (other processes skew CPU and latency figures). */
+const KY_NOTE =
+  "‡ The reference bot again, sending each call with ky (`ky.post`, `retry: 0`, no hooks) instead of `fetch`: what the HTTP library imbridge is built on (issue 7, decision 0015) costs per reply by itself, before imbridge's hooks, retries and classification.";
+
+/** The reference sending with ky: its CPU per reply, and how much ky alone adds to the reference. */
+function kyRow(reference: Figures, onKy: Figures): string[] {
+  return [
+    'CPU per reply, reference sending with ky ‡',
+    '',
+    `${format(onKy.cpuMsPerReply, 3)} ms (${format(onKy.cpuMsPerReply / reference.cpuMsPerReply, 2)}× ref)`,
+    '',
+    '',
+  ];
+}
+
+/** The machine's load during the runs (other processes skew CPU and latency figures). */
 function loadNote(...results: ScenarioResult[]): string {
   const ranges = results.map(
     (result) =>
@@ -234,7 +254,11 @@ function loadNote(...results: ScenarioResult[]): string {
 }
 
 /** Prints the light-load table: the fixed costs of one reply, without queueing. */
-export function printLightLoad(ours: ScenarioResult, reference: ScenarioResult): void {
+export function printLightLoad(
+  ours: ScenarioResult,
+  reference: ScenarioResult,
+  referenceKy: ScenarioResult,
+): void {
   const a = figuresOf(ours);
   const b = figuresOf(reference);
   const cpuRatio = a.cpuMsPerReply / b.cpuMsPerReply;
@@ -261,6 +285,7 @@ export function printLightLoad(ours: ScenarioResult, reference: ScenarioResult):
       '≤ 1.25× ref',
       verdict(cpuRatio <= 1.25),
     ],
+    kyRow(b, figuresOf(referenceKy)),
     ...latencyRows(a, b, ''),
   ];
   printTable(
@@ -269,7 +294,8 @@ export function printLightLoad(ours: ScenarioResult, reference: ScenarioResult):
     rows,
     [
       `Window ${format(a.seconds)} s after a ${format(ours.settings.warmupMs / 1000)} s warm-up; ${format(ours.latenciesMs.length)} and ${format(reference.latenciesMs.length)} latency samples. No token is ever waited for, so webhook → first REST call is the bot's own path (plus loopback HTTP on both ends).`,
-      loadNote(ours, reference),
+      KY_NOTE,
+      loadNote(ours, reference, referenceKy),
       ...anomalies('imbridge', ours),
       ...anomalies('reference', reference),
     ],

@@ -26,6 +26,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureDist, prepareChildren } from './build.ts';
 import { printProfile } from './profile.ts';
 import { DOCUMENTED_CALLS_PER_SECOND } from './protocol.ts';
@@ -48,7 +49,13 @@ const PROFILE_MEASURE_MS = 8_000;
 const BOT_ENTRIES: Record<BotKind, string> = {
   imbridge: 'adapter-bot.ts',
   reference: 'reference-bot.ts',
+  'reference-ky': 'reference-bot.ts',
 };
+
+/** ky's ESM entry (a dependency of provider-utils), for the `reference-ky` run. */
+const KY_ENTRY = fileURLToPath(
+  new URL('../../../provider-utils/node_modules/ky/distribution/index.js', import.meta.url),
+);
 
 async function main(): Promise<void> {
   const profile = process.argv.includes('--profile');
@@ -73,9 +80,9 @@ async function main(): Promise<void> {
       if (path === undefined) throw new Error(`no transpiled child for ${bot}`);
       return path;
     };
-    const runBoth = async (conversations: number, measureMs: number) => {
+    const runAll = async (conversations: number, measureMs: number) => {
       const results = new Map<BotKind, ScenarioResult>();
-      for (const bot of ['imbridge', 'reference'] as const) {
+      for (const bot of ['imbridge', 'reference', 'reference-ky'] as const) {
         console.log(`\n(${bot}: ${format(conversations)} conversations…)`);
         results.set(
           bot,
@@ -86,20 +93,24 @@ async function main(): Promise<void> {
             warmupMs: WARMUP_MS,
             measureMs,
             drainTimeoutMs: DRAIN_TIMEOUT_MS,
+            kyModuleUrl: bot === 'reference-ky' ? pathToFileURL(KY_ENTRY).href : undefined,
           }),
         );
       }
       const ours = results.get('imbridge');
       const reference = results.get('reference');
-      if (ours === undefined || reference === undefined) throw new Error('a run is missing');
-      return { ours, reference };
+      const referenceKy = results.get('reference-ky');
+      if (ours === undefined || reference === undefined || referenceKy === undefined) {
+        throw new Error('a run is missing');
+      }
+      return { ours, reference, referenceKy };
     };
     for (const conversations of CONVERSATIONS) {
-      const { ours, reference } = await runBoth(conversations, MEASURE_MS);
-      printScenario(ours, reference);
+      const { ours, reference, referenceKy } = await runAll(conversations, MEASURE_MS);
+      printScenario(ours, reference, referenceKy);
     }
-    const light = await runBoth(LIGHT_LOAD.conversations, LIGHT_LOAD.measureMs);
-    printLightLoad(light.ours, light.reference);
+    const light = await runAll(LIGHT_LOAD.conversations, LIGHT_LOAD.measureMs);
+    printLightLoad(light.ours, light.reference, light.referenceKy);
     if (profile) {
       const profileDirectory = mkdtempSync(join(tmpdir(), 'imbridge-saturation-profile-'));
       console.log('\n(imbridge under --cpu-prof: 1,000 conversations…)');

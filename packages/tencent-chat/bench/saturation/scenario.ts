@@ -26,7 +26,8 @@ const SECRET_KEY = 'saturation-bench-secret-key-0123456789abcdef';
 const CALLBACK_TOKEN = 'saturation-bench-callback-token';
 const ROBOT_ID = '@RBT#saturation';
 
-export type BotKind = 'imbridge' | 'reference';
+/** The bots: imbridge, the hand-written reference, and the same reference sending with ky. */
+export type BotKind = 'imbridge' | 'reference' | 'reference-ky';
 
 /** What one run is. */
 export interface ScenarioSettings {
@@ -40,6 +41,8 @@ export interface ScenarioSettings {
   drainTimeoutMs: number;
   /** Extra Node flags of the child (e.g. `--cpu-prof`). */
   execArgv?: string[] | undefined;
+  /** `reference-ky`: ky's ESM entry, as a file URL. */
+  kyModuleUrl?: string | undefined;
 }
 
 /** Calls of one API within the window. */
@@ -120,6 +123,7 @@ export async function runScenario(settings: ScenarioSettings): Promise<ScenarioR
       baseUrl: local.baseUrl,
       robotId: ROBOT_ID,
       callsPerSecondPerApi: DOCUMENTED_CALLS_PER_SECOND,
+      kyModuleUrl: settings.kyModuleUrl,
     };
     const child = await startBotChild(settings.entry, config, settings.execArgv);
     stops.push(() => void child.stop());
