@@ -1,6 +1,7 @@
 import { APICallError, isAbortError, isRetryableError } from '../errors/errors.ts';
 import type { ReplyFinishReason, ReplySink } from '../spec/chat-adapter.ts';
 import { delay } from '../util/delay.ts';
+import type { SharedRateBudget } from './shared-budget.ts';
 import type { TokenBucket } from './token-bucket.ts';
 
 /** Options of {@link ReplyPacer}. */
@@ -20,6 +21,12 @@ export interface ReplyPacerOptions {
    * `sendmsg` opens, `modify_c2c_msg` changes). @default bucket
    */
   openBucket?: TokenBucket | undefined;
+  /**
+   * The same budgets shared by every instance (on a shared state). Taken after the local token,
+   * right before the call: an intermediate update is skipped when it has no token free, the
+   * opening and the final call wait for one.
+   */
+  sharedBudget?: SharedRateBudget | undefined;
   /**
    * Cancels the platform calls of this reply: waits, intermediate updates, and the final call
    * unless {@link ReplyPacer.finish} is given its own signal. The runtime aborts it only at a
@@ -158,6 +165,20 @@ export class ReplyPacer {
         bucket?.giveBack();
         return;
       }
+      const shared = this.options.sharedBudget;
+      if (shared !== undefined) {
+        if (this.options.sink.id === undefined) {
+          await shared.take('open', this.options.signal);
+        } else {
+          const waitMs = await shared.tryTake('update');
+          if (waitMs > 0) {
+            // Skipped, as without a local token: the shared token is the one that was missing.
+            bucket?.giveBack();
+            this.retryAtMs = Date.now() + waitMs;
+            return;
+          }
+        }
+      }
       this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
       await this.options.sink.update(text, { signal: this.options.signal as AbortSignal });
       this.sent = text;
@@ -217,8 +238,10 @@ export class ReplyPacer {
       await delay(waitMs, { signal });
     }
     // The final call cannot be skipped: it waits ahead of every intermediate update.
+    const opening = this.options.sink.id === undefined;
     const wait = this.bucketForNextCall()?.take(signal, { urgent: true });
     if (wait !== undefined) await wait;
+    await this.options.sharedBudget?.take(opening ? 'open' : 'update', signal);
     this.nextAllowedAtMs = Date.now() + this.options.minIntervalMs;
     await this.options.sink.finish(finalText, { reason, signal });
     this.sent = finalText;

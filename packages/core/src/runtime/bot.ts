@@ -95,22 +95,28 @@ export function createBot(options: BotOptions): Bot {
     resumeTimers.set(key, unrefTimer(timer));
   };
 
+  const inProcessState = options.state === undefined || isInProcessState(options.state);
+  // The built-in memory state cannot hang; a store over the network gets a timeout per call.
+  const state =
+    options.state === undefined
+      ? memoryState()
+      : inProcessState
+        ? options.state
+        : withStateTimeouts(options.state, settings.stateTimeoutMs);
+  const key: RuntimeContext['key'] = (kind, platform, id) => `${prefix}:${kind}:${platform}:${id}`;
   const context: RuntimeContext = {
     options,
     settings,
     model: options.model,
-    // The built-in memory state cannot hang; a store over the network gets a timeout per call.
-    state:
-      options.state === undefined
-        ? memoryState()
-        : isInProcessState(options.state)
-          ? options.state
-          : withStateTimeouts(options.state, settings.stateTimeoutMs),
+    state,
     log,
     turns: new TurnRegistry(log),
     cancelChannel: `${prefix}:cancel`,
-    key: (kind, platform, id) => `${prefix}:${kind}:${platform}:${id}`,
-    bucketFor: createBucketLookup(),
+    key,
+    // Instances on one shared store share each adapter's budget there too (decision 0014).
+    bucketFor: createBucketLookup(
+      inProcessState || options.sharedRateLimit === false ? undefined : { state, key, log },
+    ),
     get closed() {
       return closed;
     },

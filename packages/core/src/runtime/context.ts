@@ -1,4 +1,5 @@
-import type { LogEmitter } from '../logging/logger.ts';
+import { describeError, type LogEmitter } from '../logging/logger.ts';
+import { SharedRateBudget } from '../pacer/shared-budget.ts';
 import { TokenBucket } from '../pacer/token-bucket.ts';
 import type { ChatAdapter } from '../spec/chat-adapter.ts';
 import type { LanguageModel } from '../spec/language-model.ts';
@@ -46,10 +47,25 @@ export interface AdapterBuckets {
   update: TokenBucket;
   /** Calls that open a reply message (the same bucket as `update` unless the adapter splits). */
   open: TokenBucket;
+  /** The same budgets shared by every instance, when the state is shared (not in-process). */
+  shared: SharedRateBudget | undefined;
 }
 
-/** Builds the per-adapter bucket lookup: Tencent counts its 200 calls/s per app, not per chat. */
-export function createBucketLookup(): (adapter: ChatAdapter) => AdapterBuckets {
+/** Where the budgets shared by every instance live (the bot's state and its key scheme). */
+export interface SharedBudgetSettings {
+  state: StateAdapter;
+  key: RuntimeContext['key'];
+  log: LogEmitter;
+}
+
+/**
+ * Builds the per-adapter bucket lookup: Tencent counts its 200 calls/s per app, not per chat.
+ * With `shared`, each adapter also gets a {@link SharedRateBudget} in the state under
+ * `<prefix>:rate:<platform>:open|update`, so all instances together stay within its limits.
+ */
+export function createBucketLookup(
+  shared?: SharedBudgetSettings | undefined,
+): (adapter: ChatAdapter) => AdapterBuckets {
   const buckets = new WeakMap<ChatAdapter, AdapterBuckets>();
   return (adapter) => {
     let found = buckets.get(adapter);
@@ -66,9 +82,49 @@ export function createBucketLookup(): (adapter: ChatAdapter) => AdapterBuckets {
               ratePerSecond: limits.openCallsPerSecond,
               burst: limits.openBurst ?? limits.openCallsPerSecond,
             });
-      found = { update, open };
+      found = { update, open, shared: shared && sharedBudget(shared, adapter) };
       buckets.set(adapter, found);
     }
     return found;
   };
+}
+
+/** Logs a failing shared budget at most once a minute per adapter (the calls go on locally). */
+const STORE_FAILURE_LOG_INTERVAL_MS = 60_000;
+
+function sharedBudget(settings: SharedBudgetSettings, adapter: ChatAdapter): SharedRateBudget {
+  const { limits, platform } = adapter;
+  const update = {
+    ratePerSecond: limits.callsPerSecond,
+    burst: limits.burst ?? limits.callsPerSecond,
+  };
+  const open =
+    limits.openCallsPerSecond === undefined
+      ? update
+      : {
+          ratePerSecond: limits.openCallsPerSecond,
+          burst: limits.openBurst ?? limits.openCallsPerSecond,
+        };
+  // Without a separate opening budget both kinds spend one shared bucket, as they do locally.
+  const openKey = limits.openCallsPerSecond === undefined ? 'update' : 'open';
+  let loggedAtMs = Number.NEGATIVE_INFINITY;
+  return new SharedRateBudget({
+    state: settings.state,
+    keys: {
+      open: settings.key('rate', platform, openKey),
+      update: settings.key('rate', platform, 'update'),
+    },
+    limits: { open, update },
+    onError: (error) => {
+      const nowMs = Date.now();
+      if (nowMs - loggedAtMs < STORE_FAILURE_LOG_INTERVAL_MS) return;
+      loggedAtMs = nowMs;
+      settings.log('warn', {
+        event: 'state-failed',
+        platform,
+        operation: 'rate-limit',
+        error: describeError(error),
+      });
+    },
+  });
 }

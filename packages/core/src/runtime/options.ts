@@ -105,6 +105,16 @@ export interface BotOptions {
    * conversation's next message). @default { intervalMs: lock.ttlMs }
    */
   recovery?: { intervalMs?: number | undefined } | false | undefined;
+  /**
+   * Shares each adapter's reply budget (`limits.callsPerSecond`, and `openCallsPerSecond` when
+   * set) among every instance on the same state, through `StateAdapter.consumeRateLimit`: N
+   * instances together stay within the vendor's app-wide limit instead of N times it. Each
+   * instance still paces its own calls too. A failing store is logged (`state-failed`,
+   * operation `rate-limit`) and replies go on, paced per instance. Has no effect on the
+   * in-process `memoryState()`, which is not shared.
+   * @default true
+   */
+  sharedRateLimit?: boolean | undefined;
 }
 
 /** Options of {@link Bot.close}. */

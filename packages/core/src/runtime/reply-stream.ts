@@ -70,11 +70,13 @@ export async function streamReply(
   if (turnSignal.aborted) controller.abort(turnSignal.reason);
   else turnSignal.addEventListener('abort', onTurnAbort, { once: true });
 
+  const buckets = context.bucketFor(adapter);
   const writer = new ReplyWriter({
     adapter,
     message,
-    bucket: context.bucketFor(adapter).update,
-    openBucket: context.bucketFor(adapter).open,
+    bucket: buckets.update,
+    openBucket: buckets.open,
+    sharedBudget: buckets.shared,
     minIntervalMs: context.settings.minIntervalMs ?? adapter.limits.minUpdateIntervalMs,
     maxMessageBytes: adapter.limits.maxMessageBytes,
     overflow: context.settings.overflow,

@@ -1,4 +1,5 @@
 import { ReplyPacer } from '../pacer/pacer.ts';
+import type { SharedRateBudget } from '../pacer/shared-budget.ts';
 import { findCutIndex, utf8ByteLength } from '../pacer/text-split.ts';
 import type { TokenBucket } from '../pacer/token-bucket.ts';
 import type {
@@ -18,6 +19,8 @@ export interface ReplyWriterOptions {
   bucket: TokenBucket;
   /** The bucket of the opening call. @default bucket */
   openBucket?: TokenBucket | undefined;
+  /** The budgets shared by every instance (on a shared state). */
+  sharedBudget?: SharedRateBudget | undefined;
   minIntervalMs: number;
   maxMessageBytes: number;
   overflow: OverflowPolicy;
@@ -89,6 +92,7 @@ export class ReplyWriter {
       minIntervalMs: this.options.minIntervalMs,
       bucket: this.options.bucket,
       openBucket: this.options.openBucket,
+      sharedBudget: this.options.sharedBudget,
       signal,
       onDelivered: (text) => {
         if (!segment.reportedId && sink.id !== undefined) {
