@@ -17,6 +17,9 @@
 // 4. Every export of every package (`@imbridge/core/testing`, `@imbridge/tencent-chat/user-sig`…)
 //    is loaded with `require()` and with `import`; both must succeed, expose the same names, and
 //    report the package's version.
+// 5. Every bin a package declares (`imbridge`) runs from node_modules/.bin as npm linked it:
+//    `--version` prints the package's version, `--help` exits 0, and the bin's `checks` (below)
+//    pass, with no settings but the ones given.
 // Temp folders are removed at the end (kept, and named, with `--keep`, to look at the
 // project). Plain Node ESM: Node built-ins only.
 import {
@@ -48,6 +51,21 @@ const CONTINUED_MARKER = 'continued';
 const NPM_INSTALL_TIMEOUT_MS = 90_000;
 const TSC_TIMEOUT_MS = 60_000;
 const LOAD_TIMEOUT_MS = 30_000;
+
+/** Commands each bin must run as installed: arguments, extra environment, expected exit code. */
+const BIN_CHECKS = {
+  imbridge: [
+    { args: ['--help'], env: {}, code: 0 },
+    {
+      args: ['usersig', 'generate', 'alice', '--json'],
+      env: { TENCENT_IM_SDK_APP_ID: '1400000000', TENCENT_IM_SECRET_KEY: 'check-packed-secret' },
+      code: 0,
+      mustNotPrint: 'check-packed-secret',
+    },
+    // No settings at all: exit code 3 (configuration missing), not a crash.
+    { args: ['usersig', 'generate', 'alice'], env: {}, code: 3 },
+  ],
+};
 
 const startedAt = performance.now();
 const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -186,6 +204,49 @@ async function loadAll(projectDirectory, file, specifiers) {
     return {};
   }
   return JSON.parse(result.stdout);
+}
+
+/** Runs every declared bin from node_modules/.bin; returns the number of commands run. */
+async function checkBins(projectDirectory, packages) {
+  // The environment of a new user's shell: none of this workspace's vendor settings.
+  const environment = Object.fromEntries(
+    Object.entries(CHILD_ENVIRONMENT).filter(
+      ([name]) => !/^(TENCENT|RONGCLOUD|TRTC|LLM|DIFY|MINIMAX)/.test(name),
+    ),
+  );
+  let commands = 0;
+  for (const { manifest } of packages) {
+    const bins = typeof manifest.bin === 'string' ? { [manifest.name]: manifest.bin } : manifest.bin;
+    for (const name of Object.keys(bins ?? {})) {
+      const file = join(projectDirectory, 'node_modules', '.bin', name);
+      if (!existsSync(file)) {
+        fail(`${manifest.name}: bin "${name}" is not linked in node_modules/.bin`, '');
+        continue;
+      }
+      const checks = [
+        { args: ['--version'], env: {}, code: 0, stdout: manifest.version },
+        ...(BIN_CHECKS[name] ?? []),
+      ];
+      for (const check of checks) {
+        commands += 1;
+        const result = await run(file, check.args, {
+          cwd: projectDirectory,
+          env: { ...environment, ...check.env },
+          timeoutMs: LOAD_TIMEOUT_MS,
+        });
+        const printed = `${result.stdout}${result.stderr}`;
+        const command = `${name} ${check.args.join(' ')}`;
+        if (result.code !== check.code) {
+          fail(`\`${command}\` exited ${result.code}, expected ${check.code}`, printed);
+        } else if (check.stdout !== undefined && !result.stdout.includes(check.stdout)) {
+          fail(`\`${command}\` did not print ${check.stdout}`, printed);
+        } else if (check.mustNotPrint !== undefined && printed.includes(check.mustNotPrint)) {
+          fail(`\`${command}\` printed a secret`, '');
+        }
+      }
+    }
+  }
+  return commands;
 }
 
 async function main() {
@@ -328,6 +389,11 @@ async function main() {
     console.log(
       `type-checked ${count} README quick starts; loaded ${specifiers.length} entries with require() and import (${seconds(phase)})`,
     );
+
+    // 5. The bins, as npm linked them.
+    phase = performance.now();
+    const bins = await checkBins(projectDirectory, packages);
+    console.log(`ran ${bins} installed bin commands (${seconds(phase)})`);
   } finally {
     cleanUp();
   }
