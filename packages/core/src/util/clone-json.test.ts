@@ -15,6 +15,13 @@ describe('cloneJson', () => {
     );
   });
 
+  it('turns -0 into 0, as JSON does (anywhere in the value)', () => {
+    expect(Object.is(cloneJson(-0), 0)).toBe(true);
+    const copy = cloneJson({ a: [-0], b: -0 }) as { a: number[]; b: number };
+    expect(Object.is(copy.a[0], 0)).toBe(true);
+    expect(Object.is(copy.b, 0)).toBe(true);
+  });
+
   it('drops undefined properties, keeps nulls, and shares nothing with the original', () => {
     const original = { a: undefined, b: null, c: [{ d: 1 }], e: { f: 'x' } };
     const copy = cloneJson(original);
