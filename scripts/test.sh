@@ -8,6 +8,19 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TURBO_TELEMETRY_DISABLED=1
 
+# Servers and browsers some tests use for real (never mocked), from Debian's packages when
+# missing: redis-server for @imbridge/redis and the multi-instance scenarios (each test run
+# starts its own on a free loopback port and stops it).
+need_debian_package() { # <command> <package>
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "test: installing $2 with apt-get (needed by the tests)"
+  local sudo=''
+  [ "$(id -u)" -ne 0 ] && sudo='sudo'
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$2" >/dev/null
+}
+need_debian_package redis-server redis-server
+
 step() { printf '\n== %s\n' "$1"; }
 
 step 'lint (biome ci)'

@@ -7,11 +7,25 @@ import {
   createBot,
   type LanguageModel,
   type LoggerOption,
+  type StateAdapter,
   toNodeListener,
 } from '@imbridge/core';
+import { redisState } from '@imbridge/redis';
 import { createTencentChatAdapter, type TencentChatAdapter } from '@imbridge/tencent-chat';
 import { type BotConfig, readConfig } from './config.ts';
 import { createModelFromEnv } from './model.ts';
+
+/**
+ * The bot's state from the environment: Redis when `REDIS_URL` is set (run several instances of
+ * this server behind a load balancer: they share dedupe, turn locks, interrupts, history and the
+ * vendor's rate budget), else `undefined` (the runtime's in-process memory state).
+ */
+export function stateFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): (StateAdapter & { close(): Promise<void> }) | undefined {
+  const url = env.REDIS_URL;
+  return url === undefined || url === '' ? undefined : redisState({ url });
+}
 
 /** A running bot server. */
 export interface BotServer {
@@ -33,8 +47,12 @@ export async function startBotServer(options: {
   /** Where the bot and the adapter log. @default warnings and errors to the console */
   logger?: LoggerOption;
   host?: string;
+  /** Shared state for several instances. @default stateFromEnv() (memory without REDIS_URL) */
+  state?: StateAdapter | undefined;
 }): Promise<BotServer> {
   const adapter = createTencentChatAdapter({ ...options.config.adapter, logger: options.logger });
+  // A state made here from REDIS_URL is closed with the server; one passed in is the caller's.
+  const ownState = options.state === undefined ? stateFromEnv() : undefined;
   const bot = createBot({
     model: options.model,
     instructions:
@@ -42,6 +60,7 @@ export async function startBotServer(options: {
     concurrency: 'interrupt',
     errorMessage: 'Sorry, I could not answer that. Please try again.',
     logger: options.logger,
+    state: options.state ?? ownState,
   });
   const webhook = toNodeListener(bot.webhook(adapter));
   const server = createServer((request, response) => {
@@ -67,6 +86,7 @@ export async function startBotServer(options: {
       // started yet stay in state for the next instance (with a shared state such as Redis).
       await bot.close({ timeoutMs: 8_000 });
       await new Promise((resolve) => server.close(resolve));
+      await ownState?.close();
     },
   };
 }

@@ -3,8 +3,9 @@
  *
  * - {@link createMemoryAdapter}: an in-memory chat platform that records what a client sees;
  * - {@link createScriptedModel}: a model that plays back text chunks, delays, errors and stalls;
- * - {@link chatAdapterContract} / {@link languageModelContract}: the behaviours every adapter and
- *   every model must have, as runner-agnostic test cases;
+ * - {@link chatAdapterContract} / {@link languageModelContract} / {@link stateAdapterContract}: the
+ *   behaviours every adapter, every model and every state store must have, as runner-agnostic
+ *   test cases;
  * - {@link memoryLogger}: a logger that keeps every entry for assertions.
  *
  * @module
@@ -42,3 +43,8 @@ export type {
   TextScriptStep,
 } from './scripted-model.ts';
 export { createScriptedModel, textSteps } from './scripted-model.ts';
+export type {
+  StateAdapterContractHarness,
+  StateAdapterContractOptions,
+} from './state-contract.ts';
+export { stateAdapterContract } from './state-contract.ts';

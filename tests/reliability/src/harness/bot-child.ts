@@ -1,27 +1,39 @@
 /**
- * A bot instance in its own process, for kill-and-restart scenarios: the Tencent adapter against
- * the scene's local Tencent Chat, state on the parent's state server (`remoteState`).
+ * A bot instance in its own process, for kill-and-restart and multi-instance scenarios: the
+ * Tencent adapter against the scene's local Tencent Chat, state on the parent's state server
+ * (`remoteState`) or, with `REDIS_URL`, on a real Redis (`@imbridge/redis`).
  *
- * Environment: `STATE_URL`, `CHAT_BASE_URL`, `CHAT_ADMIN`, `LOCK_TTL_MS`, `RECOVERY_INTERVAL_MS`.
+ * Environment: `STATE_URL` or `REDIS_URL`, `CHAT_BASE_URL`, `CHAT_ADMIN`, `LOCK_TTL_MS`,
+ * `RECOVERY_INTERVAL_MS`; optional `KEY_PREFIX` (the bot's), `CHUNK_DELAY_MS` and `WORDS` (the
+ * tagged model's), `CALLS_PER_SECOND` (the adapter's per-API limit), `SHARED_RATE_LIMIT=false`.
  * Prints `{"event":"ready","url":…}` once it serves webhooks, then runs until killed (SIGTERM
  * closes it gracefully within `CLOSE_TIMEOUT_MS`).
  *
  * @module
  */
-import { createBot } from '@imbridge/core';
+import { createBot, type StateAdapter } from '@imbridge/core';
+import { redisState } from '@imbridge/redis';
 import { createTencentChatAdapter } from '@imbridge/tencent-chat';
 import { remoteState } from '../fixtures/remote-state.ts';
 import { adapterOptions, serveBot } from './scene.ts';
 import { taggedModel } from './tagged-model.ts';
 
 const env = process.env;
-const state = remoteState({
-  url: env.STATE_URL ?? '',
-  onError: (error) => process.stderr.write(`state: ${error.message}\n`),
-});
+const state: StateAdapter =
+  env.REDIS_URL !== undefined
+    ? redisState({ url: env.REDIS_URL, logger: false })
+    : remoteState({
+        url: env.STATE_URL ?? '',
+        onError: (error) => process.stderr.write(`state: ${error.message}\n`),
+      });
 const bot = createBot({
-  model: taggedModel({ chunkDelayMs: 10 }),
+  model: taggedModel({
+    chunkDelayMs: Number(env.CHUNK_DELAY_MS ?? '10'),
+    words: env.WORDS === undefined ? undefined : Number(env.WORDS),
+  }),
   state,
+  keyPrefix: env.KEY_PREFIX,
+  sharedRateLimit: env.SHARED_RATE_LIMIT !== 'false',
   lock: { ttlMs: Number(env.LOCK_TTL_MS ?? '1000') },
   recovery: { intervalMs: Number(env.RECOVERY_INTERVAL_MS ?? '200') },
   stateTimeoutMs: 1_000,
@@ -31,7 +43,12 @@ const bot = createBot({
 const adapter = createTencentChatAdapter(
   adapterOptions(
     { baseUrl: env.CHAT_BASE_URL ?? '', adminUserId: env.CHAT_ADMIN ?? 'administrator' },
-    { logger: false },
+    {
+      logger: false,
+      ...(env.CALLS_PER_SECOND !== undefined
+        ? { callsPerSecondPerApi: Number(env.CALLS_PER_SECOND) }
+        : {}),
+    },
   ),
 );
 const { url, server } = await serveBot(bot, adapter);

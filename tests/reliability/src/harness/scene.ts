@@ -97,17 +97,25 @@ export class Scene {
   }
 
   /** Starts the local Tencent Chat with the robot and the users (friends of the robot). */
-  static async create(options: { streamIdleLimitMs?: number } = {}): Promise<Scene> {
+  static async create(
+    options: {
+      streamIdleLimitMs?: number;
+      apiCallsPerSecond?: number;
+      /** The users who ask. @default USERS */
+      users?: readonly string[];
+    } = {},
+  ): Promise<Scene> {
+    const { users = USERS, ...chatOptions } = options;
     const chat = await createLocalTencentChat({
       sdkAppId: SDK_APP_ID,
       secretKey: SECRET,
       callbackToken: TOKEN,
-      ...options,
+      ...chatOptions,
     });
     const scene = new Scene(chat);
     const setup = createTencentChatAdapter(adapterOptions(chat, { logger: false }));
     await setup.client.createRobot({ robotId: ROBOT, nick: 'Reliable' });
-    for (const userId of USERS) {
+    for (const userId of users) {
       chat.importAccount(userId);
       await setup.client.addFriends({ userId, friends: [{ userId: ROBOT }] });
     }

@@ -1,0 +1,9 @@
+import { defineConfig } from 'tsup';
+import { createTsupConfig } from '../../tsup.config.base.ts';
+
+export default defineConfig(
+  createTsupConfig({
+    packageDirectory: import.meta.dirname,
+    entry: { index: 'src/index.ts' },
+  }),
+);
