@@ -216,7 +216,8 @@ async function checkBins(projectDirectory, packages) {
   );
   let commands = 0;
   for (const { manifest } of packages) {
-    const bins = typeof manifest.bin === 'string' ? { [manifest.name]: manifest.bin } : manifest.bin;
+    const bins =
+      typeof manifest.bin === 'string' ? { [manifest.name]: manifest.bin } : manifest.bin;
     for (const name of Object.keys(bins ?? {})) {
       const file = join(projectDirectory, 'node_modules', '.bin', name);
       if (!existsSync(file)) {
