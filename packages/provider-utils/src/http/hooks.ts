@@ -37,6 +37,11 @@ export interface CallState {
   retriesUsed: number;
   renewed: boolean;
   renewNext: boolean;
+  /**
+   * True while an attempt's answer is being read (its headers arrived). The caller's abort then
+   * stops the read, not the fetch: see `request()` in vendor-http.ts.
+   */
+  answered: boolean;
   attempt: number;
   /** 1 while the first attempt was prepared before ky built its request (not yet sent). */
   preparedAttempt: number;
@@ -227,6 +232,7 @@ export async function classifyHook<Marker>(
   retry: (options: { delay: number; cause: Error }) => Marker,
 ): Promise<Marker | undefined> {
   const state = stateOf(options);
+  state.answered = true;
   const context = failureContext(hooks, state);
   const read = await readBodyText(response.body, {
     maxBytes: hooks.maxResponseBytes,
@@ -250,9 +256,14 @@ export async function classifyHook<Marker>(
   if (classification?.renewCredentials === true && !state.renewed) {
     state.renewed = true;
     state.renewNext = true;
+    state.answered = false;
     return retry({ delay: 0, cause: error });
   }
-  if (planRetry(hooks, state, error)) return retry({ delay: state.nextDelayMs, cause: error });
+  if (planRetry(hooks, state, error)) {
+    // The wait and the next attempt are the fetch's again: the caller's abort stops them.
+    state.answered = false;
+    return retry({ delay: state.nextDelayMs, cause: error });
+  }
   throw error;
 }
 

@@ -171,6 +171,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       retriesUsed: 0,
       renewed: false,
       renewNext: false,
+      answered: false,
       attempt: 0,
       preparedAttempt: 0,
       attemptStartedAtMs: 0,
@@ -190,6 +191,17 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       const state: CallState = { ...newState(call, 'json'), bodyText: text };
       const failure = { provider: options.provider, label, operation: state.operation, secrets };
       const ky = await load();
+      // ky gets a signal of its own that follows the caller's only until an attempt's headers
+      // arrive. An abort after them stops the body read (`classifyHook` reads with the caller's
+      // signal) and leaves ky's fetch alone: aborting a fetch whose answer ky has cloned for
+      // `afterResponse` makes undici cancel the unread branch of the tee, which rejects with the
+      // abort reason where nobody can catch it — an unhandled rejection, fatal by default.
+      const fetchAbort = call.signal === undefined ? undefined : new AbortController();
+      const onAbort = (): void => {
+        if (!state.answered) fetchAbort?.abort(call.signal?.reason);
+      };
+      if (call.signal?.aborted) onAbort();
+      else call.signal?.addEventListener('abort', onAbort, { once: true });
       let response: Response;
       try {
         // The first attempt is prepared (signed) here, so ky builds its request once from the
@@ -212,7 +224,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
           body: text ?? null,
           timeout: state.timeoutMs,
           context: { state },
-          ...(call.signal !== undefined ? { signal: call.signal } : {}),
+          ...(fetchAbort !== undefined ? { signal: fetchAbort.signal } : {}),
           retry: {
             // Our own counters decide; ky's limit only has to leave room for them (and a renewal).
             limit: state.retry.maxRetries + 1,
@@ -223,6 +235,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
         });
       } catch (error) {
         throw translateFailure(failure, error, call.signal, state.timeoutMs);
+      } finally {
+        call.signal?.removeEventListener('abort', onAbort);
       }
       // The body was read from ky's clone in afterResponse; this branch is not needed.
       void response.body?.cancel().catch(() => undefined);
