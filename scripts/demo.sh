@@ -6,7 +6,15 @@
 # then the TRTC voice agent (started, driven and stopped through its admin API against a local
 # TRTC: each sentence answered and streamed, the call's conversation remembered, and the stopped
 # session's key refused).
+#
+# `bash scripts/demo.sh playground [--open] [--port N]` runs `imbridge dev` instead: the local
+# vendors and a chat page on 127.0.0.1 where you talk to the example bot (or yours, with
+# --bot-url) in a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ "${1:-}" = playground ]; then
+  shift
+  exec pnpm --silent playground "$@"
+fi
 pnpm --silent demo

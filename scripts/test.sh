@@ -10,7 +10,8 @@ export TURBO_TELEMETRY_DISABLED=1
 
 # Servers and browsers some tests use for real (never mocked), from Debian's packages when
 # missing: redis-server for @imbridge/redis and the multi-instance scenarios (each test run
-# starts its own on a free loopback port and stops it).
+# starts its own on a free loopback port and stops it), and Chromium for the playground's
+# browser test (`imbridge dev`, driven headless with playwright-core).
 need_debian_package() { # <command> <package>
   command -v "$1" >/dev/null 2>&1 && return 0
   echo "test: installing $2 with apt-get (needed by the tests)"
@@ -20,6 +21,7 @@ need_debian_package() { # <command> <package>
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$2" >/dev/null
 }
 need_debian_package redis-server redis-server
+need_debian_package chromium chromium
 
 step() { printf '\n== %s\n' "$1"; }
 

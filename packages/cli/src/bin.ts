@@ -7,6 +7,7 @@
  */
 import process from 'node:process';
 import { run } from './cli/run.ts';
+import { nodeDevHost } from './dev/node-host.ts';
 import { createEnvFileLoader } from './node/env-file.ts';
 
 // Output piped into a program that stopped reading (`imbridge … | head -1`): nothing more to say.
@@ -32,5 +33,6 @@ const { exitCode } = await run(process.argv.slice(2), {
   stderr: process.stderr,
   loadEnvFile: createEnvFileLoader(process.cwd()),
   signal: controller.signal,
+  devHost: nodeDevHost,
 });
 process.exitCode = exitCode;

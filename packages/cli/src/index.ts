@@ -18,4 +18,10 @@ export { EXIT_CODES } from './cli/exit-codes.ts';
 export type { RunOptions, RunResult } from './cli/run.ts';
 export { run } from './cli/run.ts';
 export type { OutputStream } from './cli/streams.ts';
+export type {
+  DevHost,
+  DevListener,
+  DevListenOptions,
+  DevRequestHandler,
+} from './dev/host.ts';
 export { VERSION } from './version.ts';

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { DevHost } from '../dev/host.ts';
 import { ConfigError, UsageError } from './exit-codes.ts';
 import { createOutput, type Output } from './output.ts';
 import type { Redactor } from './redact.ts';
@@ -49,6 +50,8 @@ export interface Runtime {
   readonly signal: AbortSignal | undefined;
   /** Knows the secrets of this invocation. */
   readonly redactor: Redactor;
+  /** The platform parts of `imbridge dev` (the bin passes Node's); without them `dev` refuses. */
+  readonly devHost?: DevHost | undefined;
   /** The printer of the command that runs, once it started. */
   output: Output | undefined;
 }
@@ -65,6 +68,8 @@ export interface CommandContext {
   readonly signal: AbortSignal | undefined;
   /** Limit per HTTP attempt, in milliseconds (`--timeout`). */
   readonly timeoutMs: number;
+  /** The platform parts of `imbridge dev`, when the caller passed them. */
+  readonly devHost: DevHost | undefined;
   /** Runs `task` under a spinner on a terminal. */
   spin<T>(label: string, task: () => Promise<T>): Promise<T>;
 }
@@ -132,6 +137,7 @@ export async function createCommandContext(
     fetch: output.verbose ? tracingFetch(runtime.fetch, output) : runtime.fetch,
     signal: runtime.signal,
     timeoutMs,
+    devHost: runtime.devHost,
     spin: (label, task) => withSpinner(output, label, task),
   };
 }

@@ -124,10 +124,10 @@ describe('usage errors', () => {
     expect(flag.exitCode).toBe(2);
   });
 
-  it('says that dev is not built yet', async () => {
+  it('says that dev needs the bin when run() has no devHost', async () => {
     const result = await runCli(['dev']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('not built yet');
+    expect(result.stderr).toContain('run it with the imbridge executable');
   });
 });
 

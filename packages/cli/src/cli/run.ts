@@ -6,6 +6,7 @@
  */
 import { AbortedError } from '@imbridge/core';
 import { CommanderError } from 'commander';
+import type { DevHost } from '../dev/host.ts';
 import { createActionFactory, type ExitState } from './command-kit.ts';
 import { createRuntimeOutput, type EnvFileLoader, type Runtime } from './context.ts';
 import { EXIT_CODES, type ExitCode } from './exit-codes.ts';
@@ -33,8 +34,13 @@ export interface RunOptions {
    * `util.parseEnv`). Without it, no `.env` file is read.
    */
   loadEnvFile?: EnvFileLoader | undefined;
-  /** Cancels the command (the bin aborts it on Ctrl-C). */
+  /** Cancels the command (the bin aborts it on Ctrl-C); `imbridge dev` runs until it aborts. */
   signal?: AbortSignal | undefined;
+  /**
+   * What `imbridge dev` needs from the platform: a loopback HTTP server and a browser opener.
+   * The bin passes Node's; without it, `imbridge dev` exits with code 2 and says so.
+   */
+  devHost?: DevHost | undefined;
 }
 
 /** What {@link run} resolves to. */
@@ -104,6 +110,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     loadEnvFile: options.loadEnvFile,
     signal: options.signal,
+    devHost: options.devHost,
     redactor,
     output: undefined,
   };

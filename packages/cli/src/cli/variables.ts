@@ -95,6 +95,15 @@ export const VARIABLES = {
   },
   LLM_MODEL: { description: 'the model id, e.g. deepseek-chat' },
   LLM_API_KEY: { description: 'the API key of that LLM', secret: true },
+  IMBRIDGE_DEV_BOT_URL: {
+    description: "for imbridge dev: your bot's Tencent Chat webhook URL (--bot-url)",
+  },
+  IMBRIDGE_DEV_RONGCLOUD_BOT_URL: {
+    description: "for imbridge dev: your bot's RongCloud webhook URL (--rongcloud-bot-url)",
+  },
+  IMBRIDGE_DEV_TRTC_BOT_URL: {
+    description: "for imbridge dev: your bot's TRTC callback URL (--trtc-bot-url)",
+  },
 } as const satisfies Record<string, VariableDefinition>;
 
 /** The name of one of {@link VARIABLES}. */
