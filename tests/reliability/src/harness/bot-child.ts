@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { createBot, type StateAdapter } from '@imbridge/core';
+import { consoleLogger, createBot, type StateAdapter } from '@imbridge/core';
 import { redisState } from '@imbridge/redis';
 import { createTencentChatAdapter } from '@imbridge/tencent-chat';
 import { remoteState } from '../fixtures/remote-state.ts';
@@ -37,7 +37,8 @@ const bot = createBot({
   lock: { ttlMs: Number(env.LOCK_TTL_MS ?? '1000') },
   recovery: { intervalMs: Number(env.RECOVERY_INTERVAL_MS ?? '200') },
   stateTimeoutMs: 1_000,
-  logger: false,
+  // LOG=1: every log entry on the console, for a scenario's diagnostics (its stderr).
+  logger: env.LOG === '1' ? consoleLogger({ level: 'debug' }) : false,
   errorMessage: (_error, context) => `error for ${context.message.text}`,
 });
 const adapter = createTencentChatAdapter(
