@@ -21,8 +21,12 @@ import { answerFor } from '../harness/tagged-model.ts';
 import { waitFor } from '../harness/wait.ts';
 
 const NOTICE = '(The answer was cut short because the service restarted. Please ask again.)';
-/** How soon a stop delivered to another instance ends the reply (pub/sub, abort, final call). */
-const STOP_BOUND_MS = 1_500;
+/**
+ * How soon a stop delivered to another instance ends the reply: the webhook through the
+ * balancer, Redis pub/sub, the model's abort and the final call stored by the vendor. About
+ * 100–300 ms alone on this machine; the bound leaves room for the whole suite running beside it.
+ */
+const STOP_BOUND_MS = 3_000;
 /** The users of the budget runs: enough conversations at once to want more than the budget. */
 const BUDGET_USERS = Array.from({ length: 30 }, (_, index) => `user${index}`);
 
@@ -132,7 +136,7 @@ describe('several instances on one Redis', () => {
   it("a stop delivered to instance B ends A's reply within the bound, marked finished early", async () => {
     const { current, lb, urls } = await startInstances(2, { CHUNK_DELAY_MS: '60', WORDS: '200' });
     const question = await current.ask('alice'); // round robin: instance A
-    await waitFor(() => (bubbles(current.chat, 'alice')[0]?.text.length ?? 0) > 30);
+    await waitFor(() => (bubbles(current.chat, 'alice')[0]?.text.length ?? 0) > 30, 15_000);
     const msgKey = current.chat
       .conversation({ userId: 'alice', robotId: ROBOT })
       .filter((message) => message.from === ROBOT)
@@ -140,8 +144,9 @@ describe('several instances on one Redis', () => {
     const stoppedAtMs = Date.now();
     await current.chat.userInterrupts({ from: 'alice', robotId: ROBOT, msgKey }); // instance B
     expect(lb.forwarded.get(urls[1] as string)).toBe(1);
-    await waitFor(() => bubbles(current.chat, 'alice')[0]?.finished === true, STOP_BOUND_MS);
+    await waitFor(() => bubbles(current.chat, 'alice')[0]?.finished === true, 15_000);
     const tookMs = Date.now() - stoppedAtMs;
+    process.stdout.write(`stop on another instance: reply finished ${tookMs} ms after the stop\n`);
     const [reply] = bubbles(current.chat, 'alice');
     expect(tookMs).toBeLessThan(STOP_BOUND_MS);
     expect(reply?.text.length).toBeLessThan(answerFor(question.tag, 200).length);
