@@ -52,6 +52,9 @@ echo "$summary"
 echo 'delivery promise under faults (tests/reliability, decision 0011):'
 node tests/reliability/src/harness/report.mjs | tail -n 1
 
+step 'the Next.js recipe (examples/mount-nextjs: a real next build and next start, run alone)'
+pnpm exec vitest run --root examples/mount-nextjs --reporter=dot
+
 step 'build'
 pnpm exec turbo run build --output-logs=errors-only
 

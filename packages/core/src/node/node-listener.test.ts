@@ -187,7 +187,7 @@ describe('toNodeListener', () => {
     const response = await fetch(url, { method: 'POST', body: '{"a":1}' });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ error: BODY_ALREADY_READ_MESSAGE });
-    expect(BODY_ALREADY_READ_MESSAGE).toContain('express.raw');
+    expect(BODY_ALREADY_READ_MESSAGE).toContain('rawBody');
     expect(called).toBe(false);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toContain('express.json()');

@@ -55,8 +55,8 @@ export interface NodeListenerOptions {
 /** What to do when a body parser consumed the request first. */
 export const BODY_ALREADY_READ_MESSAGE =
   'the request body was already read by a body parser (e.g. a global express.json()): ' +
-  'mount the webhook route before the parser, or give it express.raw({ type: "*/*" }) ' +
-  'so the exact bytes reach imbridge';
+  'mount the webhook route before the parser, or keep the exact bytes with ' +
+  'express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })';
 
 function isBytes(value: unknown): value is Uint8Array {
   return value instanceof Uint8Array;
