@@ -1,6 +1,5 @@
 import { AbortedError } from '../errors/errors.ts';
 import type { RateLimitOptions, StateAdapter } from '../spec/state-adapter.ts';
-import { delay } from '../util/delay.ts';
 
 /** Which of an adapter's reply budgets a call spends (decision 0014). */
 export type ReplyCallKind = 'open' | 'update';
@@ -31,13 +30,19 @@ const MAX_WAIT_MS = 1_000;
  * not the in-process `memoryState()`: the local bucket orders this instance's calls (finals
  * first), the shared one bounds the sum.
  */
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
 export class SharedRateBudget {
   private readonly options: SharedRateBudgetOptions;
-  /** Per kind, the tail of this instance's line of calls waiting for a shared token. */
-  private readonly lines: Record<ReplyCallKind, Promise<void> | undefined> = {
-    open: undefined,
-    update: undefined,
-  };
+  /** Per kind, this instance's calls waiting for a shared token, oldest first. */
+  private readonly queues: Record<ReplyCallKind, Waiter[]> = { open: [], update: [] };
+  /** Per kind, whether a loop is asking the store for the queue. */
+  private readonly pumping: Record<ReplyCallKind, boolean> = { open: false, update: false };
 
   constructor(options: SharedRateBudgetOptions) {
     this.options = options;
@@ -50,44 +55,67 @@ export class SharedRateBudget {
    * `onError`).
    */
   async tryTake(kind: ReplyCallKind): Promise<number> {
-    if (this.lines[kind] !== undefined) return MAX_WAIT_MS;
-    return this.ask(kind);
+    if (this.pumping[kind] || this.queues[kind].length > 0) return MAX_WAIT_MS;
+    return this.ask(kind, 1);
   }
 
   /**
    * Waits until a token is taken, for a call that must be made (the opening call, the final
-   * one). The calls of one instance wait in line, so only the first of them asks the store at a
-   * time (a thousand waiting replies do not poll Redis a thousand times over). Rejects with an
-   * `AbortedError` when `signal` fires.
+   * one). The calls of one instance wait in one line per kind, and one loop asks the store for
+   * all of them: for as many tokens as are waiting (up to the bucket's burst) in one call, so a
+   * thousand waiting replies neither poll Redis a thousand times over nor wait one round trip
+   * each. Rejects with an `AbortedError` when `signal` fires.
    */
   take(kind: ReplyCallKind, signal?: AbortSignal | undefined): Promise<void> {
-    const previous = this.lines[kind];
-    const mine = (previous === undefined ? Promise.resolve() : inLine(previous, signal)).then(() =>
-      this.waitForToken(kind, signal),
-    );
-    const tail = mine.catch(() => undefined);
-    this.lines[kind] = tail;
-    void tail.then(() => {
-      if (this.lines[kind] === tail) this.lines[kind] = undefined;
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortedWait(signal));
+        return;
+      }
+      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
+      if (signal !== undefined) {
+        waiter.onAbort = () => {
+          const queue = this.queues[kind];
+          const index = queue.indexOf(waiter);
+          if (index >= 0) queue.splice(index, 1);
+          reject(abortedWait(signal));
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.queues[kind].push(waiter);
+      void this.pump(kind);
     });
-    return mine;
   }
 
-  private async waitForToken(kind: ReplyCallKind, signal: AbortSignal | undefined): Promise<void> {
-    for (;;) {
-      if (signal?.aborted) await delay(0, { signal });
-      const waitMs = await this.ask(kind);
-      if (waitMs === 0) return;
-      await delay(Math.min(waitMs, MAX_WAIT_MS), { signal });
+  /** Asks the store for the waiting calls of one kind until none is left. */
+  private async pump(kind: ReplyCallKind): Promise<void> {
+    if (this.pumping[kind]) return;
+    this.pumping[kind] = true;
+    const queue = this.queues[kind];
+    try {
+      while (queue.length > 0) {
+        const wanted = Math.max(
+          1,
+          Math.min(queue.length, Math.floor(this.options.limits[kind].burst)),
+        );
+        const waitMs = await this.ask(kind, wanted);
+        if (waitMs === 0) {
+          for (const waiter of queue.splice(0, wanted)) release(waiter);
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, MAX_WAIT_MS)));
+        }
+      }
+    } finally {
+      this.pumping[kind] = false;
     }
   }
 
-  private async ask(kind: ReplyCallKind): Promise<number> {
+  private async ask(kind: ReplyCallKind, cost: number): Promise<number> {
     try {
-      const result = await this.options.state.consumeRateLimit(
-        this.options.keys[kind],
-        this.options.limits[kind],
-      );
+      const result = await this.options.state.consumeRateLimit(this.options.keys[kind], {
+        ...this.options.limits[kind],
+        cost,
+      });
       return result.allowed ? 0 : Math.max(1, Math.ceil(result.retryAfterMs));
     } catch (error) {
       this.options.onError(error);
@@ -96,23 +124,14 @@ export class SharedRateBudget {
   }
 }
 
-/** Waits for the caller ahead in line; an abort leaves the line at once. */
-function inLine(ahead: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return ahead;
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(
-        new AbortedError({ message: 'Wait for a shared rate token aborted', cause: signal.reason }),
-      );
-    };
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    void ahead.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
+function release(waiter: Waiter): void {
+  if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+  waiter.resolve();
+}
+
+function abortedWait(signal: AbortSignal): AbortedError {
+  return new AbortedError({
+    message: 'Wait for a shared rate token aborted',
+    cause: signal.reason,
   });
 }
