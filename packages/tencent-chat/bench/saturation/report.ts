@@ -208,7 +208,7 @@ export function printScenario(
       '≤ 1.25× ref',
       verdict(cpuRatio <= 1.25),
     ],
-    kyRow(b, figuresOf(referenceKy)),
+    ...kyRows(b, figuresOf(referenceKy)),
     ...latencyRows(a, b, ' *'),
   ];
   const notes = [
@@ -233,14 +233,26 @@ export function printScenario(
 const KY_NOTE =
   "‡ The reference bot again, sending each call with ky (`ky.post`, `retry: 0`, no hooks) instead of `fetch`: what the HTTP library imbridge is built on (issue 7, decision 0015) costs per reply by itself, before imbridge's hooks, retries and classification.";
 
-/** The reference sending with ky: its CPU per reply, and how much ky alone adds to the reference. */
-function kyRow(reference: Figures, onKy: Figures): string[] {
+/**
+ * The reference sending with ky: its CPU per reply and its webhook → first REST call, and how
+ * much ky alone adds to the reference.
+ */
+function kyRows(reference: Figures, onKy: Figures): string[][] {
   return [
-    'CPU per reply, reference sending with ky ‡',
-    '',
-    `${format(onKy.cpuMsPerReply, 3)} ms (${format(onKy.cpuMsPerReply / reference.cpuMsPerReply, 2)}× ref)`,
-    '',
-    '',
+    [
+      'CPU per reply, reference sending with ky ‡',
+      '',
+      `${format(onKy.cpuMsPerReply, 3)} ms (${format(onKy.cpuMsPerReply / reference.cpuMsPerReply, 2)}× ref)`,
+      '',
+      '',
+    ],
+    [
+      'webhook → 1st REST call p50, reference with ky ‡',
+      '',
+      `${format(onKy.p50Ms, 2)} ms (${signed(onKy.p50Ms - reference.p50Ms, 2)})`,
+      '',
+      '',
+    ],
   ];
 }
 
@@ -285,7 +297,7 @@ export function printLightLoad(
       '≤ 1.25× ref',
       verdict(cpuRatio <= 1.25),
     ],
-    kyRow(b, figuresOf(referenceKy)),
+    ...kyRows(b, figuresOf(referenceKy)),
     ...latencyRows(a, b, ''),
   ];
   printTable(
