@@ -2,7 +2,10 @@ import type { JsonValue } from './language-model.ts';
 
 /** Options of {@link StateAdapter.set} and {@link StateAdapter.setIfAbsent}. */
 export interface StateSetOptions {
-  /** Time to live in milliseconds; the key never expires when absent. */
+  /**
+   * Time to live in milliseconds. When absent the caller sets no expiry; a store may still bound
+   * the key's life (`@imbridge/redis` gives it `defaultTtlMs`, 7 days, so nothing stays forever).
+   */
   ttlMs?: number | undefined;
 }
 
