@@ -67,6 +67,26 @@ export type { TokenBucketOptions } from './pacer/token-bucket.ts';
 export { TokenBucket } from './pacer/token-bucket.ts';
 export { createBot } from './runtime/bot.ts';
 export type {
+  BotErrorInfo,
+  BotErrorPhase,
+  BotHooks,
+  HookMessageInfo,
+  ReplyFinishedInfo,
+  ReplyStartedInfo,
+  ToolCallInfo,
+} from './runtime/hooks.ts';
+export type {
+  AnswerOptions,
+  CommandHandler,
+  CommandsOptions,
+  HandoffOptions,
+  MessageContext,
+  Middleware,
+  ReplyContent,
+  ReplySummary,
+} from './runtime/middleware.ts';
+export { commands } from './runtime/middleware.ts';
+export type {
   Bot,
   BotOptions,
   ConcurrencyPolicy,
@@ -79,7 +99,20 @@ export type {
   WebhookHandler,
 } from './runtime/options.ts';
 export type { OverflowPolicy } from './runtime/reply-writer.ts';
+export type {
+  SpanName,
+  TelemetryOptions,
+  TelemetrySpan,
+  TelemetryTracer,
+} from './runtime/telemetry.ts';
 export { withStateTimeouts } from './runtime/timed-state.ts';
+export type {
+  StandardJSONSchemaLike,
+  Tool,
+  ToolExecutionContext,
+  ToolSet,
+} from './runtime/tools.ts';
+export { tool } from './runtime/tools.ts';
 export type {
   AdapterLimits,
   ChatAdapter,
@@ -100,19 +133,29 @@ export type {
   ReplyUpdateOptions,
 } from './spec/chat-adapter.ts';
 export type {
+  AssistantModelMessage,
   ErrorEvent,
   FinishEvent,
+  JsonSchema,
   JsonValue,
   LanguageModel,
+  LanguageModelSpecificationVersion,
   ModelEvent,
   ModelFinishReason,
   ModelMessage,
   ModelMessageRole,
   ModelRequest,
+  ModelToolCall,
+  ModelToolChoice,
+  ModelToolDefinition,
   ModelUsage,
   ReasoningDeltaEvent,
   TextDeltaEvent,
   TextReplaceEvent,
+  ToolCallDeltaEvent,
+  ToolCallEvent,
+  ToolModelMessage,
+  UserModelMessage,
 } from './spec/language-model.ts';
 export type {
   AppendToListOptions,

@@ -105,8 +105,29 @@ export interface LogEventFields {
     replyId?: string | undefined;
     reason: 'other-conversation' | 'other-sender';
   };
-  /** State or instructions failed before the model was called (error). */
+  /** State, instructions or a message handler failed; the user got the error message (error). */
   'turn-failed': MessageLogFields & { error: ErrorDescription };
+  /** The model called a tool and it answered (info). */
+  'tool-called': MessageLogFields & { toolName: string; durationMs: number };
+  /**
+   * A tool call failed: unknown tool, invalid arguments, or the tool threw (`error`); the model
+   * is told the call failed (warn).
+   */
+  'tool-failed': MessageLogFields & {
+    toolName: string;
+    durationMs: number;
+    error?: ErrorDescription | undefined;
+  };
+  /** A lifecycle hook threw or rejected (warn). */
+  'hook-failed': { hook: string; error: ErrorDescription };
+  /** A message was posted with `bot.post` or a handler's `post` (info). */
+  posted: ConversationLogFields & { replyId: string };
+  /** A human took the conversation over: the bot stops answering it (info). */
+  'handoff-started': ConversationLogFields & { durationMs: number };
+  /** The handoff ended: the bot answers again (info). */
+  'handoff-ended': ConversationLogFields;
+  /** A message was not answered because the conversation is handed off (info). */
+  'handed-off': MessageLogFields;
   /** Dedupe or queueing failed; the vendor is asked to redeliver (error). */
   'enqueue-failed': { platform: string; messageId: string; error: ErrorDescription };
   /** Work in the background failed unexpectedly (error). */

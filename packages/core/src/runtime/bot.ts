@@ -4,18 +4,24 @@ import type { ChatAdapter, ReceiveResult } from '../spec/chat-adapter.ts';
 import { isInProcessState, memoryState } from '../state/memory-state.ts';
 import { checkInteger } from '../util/option-checks.ts';
 import { createBucketLookup, type RuntimeContext } from './context.ts';
+import { endHandoff, postMessage, startHandoff } from './conversation-actions.ts';
 import { drainConversation } from './conversation-drain.ts';
+import { createHookCaller } from './hooks.ts';
 import { acceptMessage, publishInterrupt } from './intake.ts';
+import type { Middleware } from './middleware.ts';
 import {
   type Bot,
   type BotOptions,
   type CloseOptions,
+  checkMiddleware,
   resolveBotSettings,
   type WebhookContext,
   type WebhookHandler,
 } from './options.ts';
 import { sweepConversations } from './recovery.ts';
+import { inSpan } from './telemetry.ts';
 import { withStateTimeouts } from './timed-state.ts';
+import { prepareTools } from './tools.ts';
 import { TurnRegistry } from './turn-registry.ts';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
@@ -110,6 +116,9 @@ export function createBot(options: BotOptions): Bot {
     model: options.model,
     state,
     log,
+    hook: createHookCaller(options.hooks, log),
+    tools: prepareTools(options.tools),
+    middleware: [...(options.middleware ?? [])],
     turns: new TurnRegistry(log),
     cancelChannel: `${prefix}:cancel`,
     key,
@@ -238,7 +247,38 @@ export function createBot(options: BotOptions): Bot {
   return {
     webhook(adapter: ChatAdapter): WebhookHandler {
       watch(adapter);
-      return (request, webhookContext) => handle(adapter, request, webhookContext);
+      const telemetry = options.telemetry;
+      if (telemetry === undefined) {
+        return (request, webhookContext) => handle(adapter, request, webhookContext);
+      }
+      return (request, webhookContext) =>
+        inSpan(
+          telemetry,
+          'imbridge.webhook',
+          { 'imbridge.platform': adapter.platform },
+          async (span) => {
+            const response = await handle(adapter, request, webhookContext);
+            span?.setAttributes({ 'http.response.status_code': response.status });
+            return response;
+          },
+        );
+    },
+
+    use(...middleware: Middleware[]) {
+      context.middleware.push(...checkMiddleware(middleware, 'use'));
+      return this;
+    },
+
+    post(adapter, target, text, postOptions = {}) {
+      return postMessage(context, adapter, target, text, postOptions.signal);
+    },
+
+    handoff(adapter, conversationId, handoffOptions) {
+      return startHandoff(context, adapter.platform, conversationId, handoffOptions);
+    },
+
+    resume(adapter, conversationId, resumeOptions) {
+      return endHandoff(context, adapter.platform, conversationId, resumeOptions);
     },
 
     async idle(): Promise<void> {

@@ -4,7 +4,10 @@ import { TokenBucket } from '../pacer/token-bucket.ts';
 import type { ChatAdapter } from '../spec/chat-adapter.ts';
 import type { LanguageModel } from '../spec/language-model.ts';
 import type { StateAdapter } from '../spec/state-adapter.ts';
+import type { HookCaller } from './hooks.ts';
+import type { Middleware } from './middleware.ts';
 import type { BotOptions, BotSettings } from './options.ts';
+import type { PreparedTools } from './tools.ts';
 import type { TurnRegistry } from './turn-registry.ts';
 
 /** What the parts of one bot share: its options, state, log, running turns and rate buckets. */
@@ -14,6 +17,12 @@ export interface RuntimeContext {
   readonly model: LanguageModel;
   readonly state: StateAdapter;
   readonly log: LogEmitter;
+  /** Calls the lifecycle hooks (never throws, never waits). */
+  readonly hook: HookCaller;
+  /** The bot's tools, checked and described once; none without tools. */
+  readonly tools: PreparedTools | undefined;
+  /** Handlers run in order before the default answer (`BotOptions.middleware` and `bot.use`). */
+  readonly middleware: Middleware[];
   readonly turns: TurnRegistry;
   /** The state channel cancel messages travel on. */
   readonly cancelChannel: string;

@@ -1,6 +1,6 @@
 import type { IMBridgeError } from '../errors/errors.ts';
 import type { LoggerOption } from '../logging/logger.ts';
-import type { ChatAdapter, InboundMessage } from '../spec/chat-adapter.ts';
+import type { ChatAdapter, InboundMessage, PostResult, ReplyTarget } from '../spec/chat-adapter.ts';
 import type { LanguageModel } from '../spec/language-model.ts';
 import type { StateAdapter } from '../spec/state-adapter.ts';
 import {
@@ -9,7 +9,11 @@ import {
   checkOneOf,
   optionError,
 } from '../util/option-checks.ts';
+import type { BotHooks } from './hooks.ts';
+import type { HandoffOptions, Middleware } from './middleware.ts';
 import type { OverflowPolicy } from './reply-writer.ts';
+import type { TelemetryOptions } from './telemetry.ts';
+import type { ToolSet } from './tools.ts';
 
 /** How a conversation handles a message that arrives while a reply is running. */
 export type ConcurrencyPolicy = 'queue' | 'interrupt';
@@ -115,6 +119,32 @@ export interface BotOptions {
    * @default true
    */
   sharedRateLimit?: boolean | undefined;
+  /**
+   * Message handlers, run in order before the default answer (the model). Each can answer
+   * itself, call `next()`, or wrap what follows. More can be added with `bot.use()`.
+   */
+  middleware?: Middleware[] | undefined;
+  /**
+   * Tools the model may call (`v2` models; see `tool()`). The runtime validates the arguments,
+   * runs the tool with the turn's abort signal, sends the result back and calls the model again,
+   * at most `maxSteps` times per answer. A `v1` model with tools is refused at creation.
+   */
+  tools?: ToolSet | undefined;
+  /** Most model calls per answer when tools are used (the last one may not call tools). @default 5 */
+  maxSteps?: number | undefined;
+  /** Lifecycle hooks: reply started and finished, tool calls, errors. */
+  hooks?: BotHooks | undefined;
+  /** OpenTelemetry spans (webhook, turn, model call, tool call, vendor call). Off without it. */
+  telemetry?: TelemetryOptions | undefined;
+  /**
+   * What the model vendor learns of the end user's id (`ModelRequest.user` and
+   * `metadata.userId`): `'send'` the platform's id, `'hash'` a SHA-256 pseudonym (salted with
+   * `endUserIdSalt`: stable per user, not reversible without the salt), `'drop'` nothing.
+   * @default 'send'
+   */
+  endUserId?: 'send' | 'hash' | 'drop' | undefined;
+  /** Salt of `endUserId: 'hash'`. Keep it secret and stable. @default keyPrefix */
+  endUserIdSalt?: string | undefined;
 }
 
 /** Options of {@link Bot.close}. */
@@ -127,10 +157,16 @@ export interface CloseOptions {
   timeoutMs?: number | undefined;
 }
 
-/** Serverless context: hand background work to the platform so it outlives the response. */
+/**
+ * Serverless context: hand background work to the platform so it outlives the response. Other
+ * members a framework passes as a handler's second argument (Next.js route `params`, a Worker's
+ * `ExecutionContext`) are accepted and ignored, so a handler can be exported as it is.
+ */
 export interface WebhookContext {
-  /** e.g. Vercel/Cloudflare `waitUntil`. Without it, the process keeps the work alive. */
+  /** e.g. Vercel/Cloudflare `waitUntil`, or Next.js `after`. Without it, the process keeps the work alive. */
   waitUntil?(promise: Promise<unknown>): void;
+  /** Anything else the framework passes. */
+  readonly [key: string]: unknown;
 }
 
 /**
@@ -158,6 +194,29 @@ export interface Bot {
    * to answer (decision 0011). Stops the recovery sweep and the cancel subscription.
    */
   close(options?: CloseOptions): Promise<void>;
+  /** Adds message handlers after those of `BotOptions.middleware`. Returns the bot. */
+  use(...middleware: Middleware[]): Bot;
+  /**
+   * Sends a message on the bot's own initiative (a script, a scheduler), within the adapter's
+   * rate budget, and records it in the conversation's history so the model knows it next turn.
+   */
+  post(
+    adapter: ChatAdapter,
+    target: ReplyTarget,
+    text: string,
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<PostResult>;
+  /**
+   * A human takes the conversation over: the bot stops answering it (messages are still kept in
+   * history, handlers still run) until `durationMs` passes or {@link Bot.resume}.
+   */
+  handoff(adapter: ChatAdapter, conversationId: string, options?: HandoffOptions): Promise<void>;
+  /** Ends a handoff: the bot answers the conversation again. */
+  resume(
+    adapter: ChatAdapter,
+    conversationId: string,
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<void>;
 }
 
 /** {@link BotOptions} checked, with defaults filled in. */
@@ -180,6 +239,9 @@ export interface BotSettings {
   recoveryIntervalMs: number;
   /** TTL of queues, turn records and the conversation index. */
   turnRecordTtlMs: number;
+  maxSteps: number;
+  endUserId: 'send' | 'hash' | 'drop';
+  endUserIdSalt: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -208,6 +270,17 @@ export function resolveBotSettings(options: BotOptions): BotSettings {
       model,
     );
   }
+  if (
+    options.tools !== undefined &&
+    Object.keys(options.tools).length > 0 &&
+    (model as LanguageModel).specificationVersion === 'v1'
+  ) {
+    throw optionError(
+      { owner: OWNER, name: 'tools' },
+      'used with a v2 model (this model implements LanguageModel v1, without tool calling)',
+      Object.keys(options.tools).join(', '),
+    );
+  }
   const history = options.history === false ? undefined : (options.history ?? {});
   const streaming = options.streaming ?? {};
   const lockTtlMs = positiveInteger(options.lock?.ttlMs, 'lock.ttlMs', 30_000);
@@ -223,6 +296,11 @@ export function resolveBotSettings(options: BotOptions): BotSettings {
       heartbeatMs,
     );
   }
+  const keyPrefix =
+    options.keyPrefix === undefined
+      ? 'imbridge'
+      : checkNonEmptyString(options.keyPrefix, { owner: OWNER, name: 'keyPrefix' });
+  if (options.middleware !== undefined) checkMiddleware(options.middleware, 'middleware');
   return {
     historyEnabled: history !== undefined,
     historyMaxMessages: positiveInteger(history?.maxMessages, 'history.maxMessages', 20),
@@ -253,10 +331,7 @@ export function resolveBotSettings(options: BotOptions): BotSettings {
     dedupeTtlMs: positiveInteger(options.dedupeTtlMs, 'dedupeTtlMs', DAY_MS),
     lockTtlMs,
     heartbeatMs,
-    keyPrefix:
-      options.keyPrefix === undefined
-        ? 'imbridge'
-        : checkNonEmptyString(options.keyPrefix, { owner: OWNER, name: 'keyPrefix' }),
+    keyPrefix,
     stateTimeoutMs: positiveInteger(options.stateTimeoutMs, 'stateTimeoutMs', 5_000),
     shutdownNotice:
       options.shutdownNotice === undefined
@@ -267,5 +342,35 @@ export function resolveBotSettings(options: BotOptions): BotSettings {
         ? 0
         : positiveInteger(options.recovery?.intervalMs, 'recovery.intervalMs', lockTtlMs),
     turnRecordTtlMs: DAY_MS,
+    maxSteps: positiveInteger(options.maxSteps, 'maxSteps', 5),
+    endUserId:
+      options.endUserId === undefined
+        ? 'send'
+        : checkOneOf(options.endUserId, { owner: OWNER, name: 'endUserId' }, [
+            'send',
+            'hash',
+            'drop',
+          ]),
+    endUserIdSalt:
+      options.endUserIdSalt === undefined
+        ? keyPrefix
+        : checkNonEmptyString(options.endUserIdSalt, {
+            owner: OWNER,
+            name: 'endUserIdSalt',
+            secret: true,
+          }),
   };
+}
+
+/** Checks a list of handlers (`middleware` option, `bot.use`). */
+export function checkMiddleware(middleware: unknown, name: string): Middleware[] {
+  if (!Array.isArray(middleware)) {
+    throw optionError({ owner: OWNER, name }, 'an array of functions', middleware);
+  }
+  middleware.forEach((handler, index) => {
+    if (typeof handler !== 'function') {
+      throw optionError({ owner: OWNER, name: `${name}[${index}]` }, 'a function', handler);
+    }
+  });
+  return middleware as Middleware[];
 }

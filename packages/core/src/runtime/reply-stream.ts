@@ -1,10 +1,11 @@
 import { IMBridgeError } from '../errors/errors.ts';
 import { describeError } from '../logging/logger.ts';
 import type { ChatAdapter, InboundMessage } from '../spec/chat-adapter.ts';
-import type { JsonValue, ModelMessage, ModelUsage } from '../spec/language-model.ts';
+import type { JsonValue, LanguageModel, ModelRequest, ModelUsage } from '../spec/language-model.ts';
 import type { RuntimeContext } from './context.ts';
 import { readModel } from './model-reader.ts';
 import { ReplyWriter } from './reply-writer.ts';
+import { tracedAdapter } from './telemetry.ts';
 import type { TurnJournal } from './turn-journal.ts';
 import type { RunningTurn } from './turn-registry.ts';
 
@@ -13,9 +14,10 @@ export interface ReplyInput {
   adapter: ChatAdapter;
   message: InboundMessage;
   turn: RunningTurn;
-  messages: ModelMessage[];
-  instructions: string | undefined;
-  providerState: JsonValue | undefined;
+  /** Where the answer comes from: the bot's model (with its tools), or a handler's content. */
+  model: LanguageModel;
+  /** The call (without the signal, which the reply owns). */
+  request: Omit<ModelRequest, 'signal'>;
   /** Keeps the turn record's open reply up to date. */
   journal: TurnJournal;
 }
@@ -71,8 +73,9 @@ export async function streamReply(
   else turnSignal.addEventListener('abort', onTurnAbort, { once: true });
 
   const buckets = context.bucketFor(adapter);
+  const telemetry = context.options.telemetry;
   const writer = new ReplyWriter({
-    adapter,
+    adapter: telemetry === undefined ? adapter : tracedAdapter(adapter, telemetry),
     message,
     bucket: buckets.update,
     openBucket: buckets.open,
@@ -108,19 +111,7 @@ export async function streamReply(
   let providerState: JsonValue | undefined;
   let usage: ModelUsage | undefined;
   let firstTokenAtMs: number | undefined;
-  const request = {
-    messages: input.messages,
-    user: message.sender.id,
-    metadata: {
-      platform,
-      conversationId,
-      messageId: message.id,
-      userId: message.sender.id,
-    },
-    instructions: input.instructions,
-    providerState: input.providerState,
-  };
-  const outcome = await readModel(context.model, request, controller, (event) => {
+  const outcome = await readModel(input.model, input.request, controller, (event) => {
     if (event.type === 'finish') {
       providerState = event.providerState;
       usage = event.usage;
@@ -144,13 +135,15 @@ export async function streamReply(
     firstTokenAtMs,
     updateCount: writer.callCount,
   });
-  const modelError = (error: unknown): void =>
+  const modelError = (error: unknown): void => {
     context.log('error', {
       event: 'model-error',
       ...where,
       messageId: message.id,
       error: describeError(error),
     });
+    context.hook('onError', { ...where, message, phase: 'model', error });
+  };
 
   let failure: unknown;
   if (outcome.kind === 'stopped') {
@@ -197,6 +190,7 @@ export async function streamReply(
   // The lock was lost during the final update: the new holder finishes the reply.
   if (turn.lockLost) return result('handed-back');
   if (finalFailure !== undefined) {
+    context.hook('onError', { ...where, message, phase: 'delivery', error: finalFailure.error });
     await postErrorMessage(context, adapter, message, finalFailure.error, platformSignal);
     return result('error');
   }

@@ -3,7 +3,11 @@ import type { ChatAdapter } from '../spec/chat-adapter.ts';
 import type { JsonValue, ModelMessage } from '../spec/language-model.ts';
 import type { StateLock } from '../spec/state-adapter.ts';
 import type { RuntimeContext } from './context.ts';
-import { postErrorMessage, type ReplyResult, streamReply } from './reply-stream.ts';
+import { isHandedOff } from './conversation-actions.ts';
+import { createMessageContext, type TurnHandlerState } from './message-context.ts';
+import { runMiddleware } from './middleware.ts';
+import { postErrorMessage } from './reply-stream.ts';
+import { inSpan } from './telemetry.ts';
 import type { QueueItem, TurnJournal } from './turn-journal.ts';
 import type { RunningTurn } from './turn-registry.ts';
 
@@ -100,36 +104,6 @@ async function loadHistory(
   }
 }
 
-/** Saves the answer in history; a failure is logged (the reply was delivered already). */
-async function saveHistory(
-  context: RuntimeContext,
-  keys: ConversationKeys,
-  result: ReplyResult,
-  where: { platform: string; conversationId: string },
-): Promise<void> {
-  const { state, settings } = context;
-  if (!settings.historyEnabled) return;
-  try {
-    if (result.text.length > 0) {
-      await state.appendToList(
-        keys.history,
-        { role: 'assistant', content: result.text },
-        { maxLength: settings.historyMaxMessages, ttlMs: settings.historyTtlMs },
-      );
-    }
-    if (result.providerState !== undefined) {
-      await state.set(keys.providerState, result.providerState, { ttlMs: settings.historyTtlMs });
-    }
-  } catch (error) {
-    context.log('warn', {
-      event: 'state-failed',
-      ...where,
-      operation: 'history-write',
-      error: describeError(error),
-    });
-  }
-}
-
 /**
  * Answers one batch: history in, model call streamed out, history and provider state saved.
  * The batch's turn record (`journal`) is already in state; it is deleted when the reply is
@@ -149,7 +123,6 @@ export async function runTurn(
   const conversationId = message.target.conversationId;
   const where = { platform, conversationId };
   const fields = { ...where, messageId: message.id };
-  const startedAtMs = Date.now();
   const turn = context.turns.start(
     platform,
     conversationId,
@@ -163,51 +136,55 @@ export async function runTurn(
       }
     }
     const { messages, providerState } = await loadHistory(context, keys, batch, where);
-    let instructions: string | undefined;
+    const handedOff = await isHandedOff(context, platform, conversationId);
+    const shared: TurnHandlerState = { handedBack: false, replies: 0 };
+    const handlerContext = createMessageContext(
+      context,
+      {
+        adapter,
+        message,
+        turn,
+        journal,
+        keys,
+        history: messages,
+        providerState,
+        handedOff,
+      },
+      shared,
+    );
+    const defaultAnswer = async (): Promise<void> => {
+      if (handedOff) {
+        context.log('info', { event: 'handed-off', ...fields });
+        return;
+      }
+      await handlerContext.answer();
+    };
     try {
-      const configured = context.options.instructions;
-      instructions =
-        typeof configured === 'function' ? await configured({ message, platform }) : configured;
+      await inSpan(
+        context.options.telemetry,
+        'imbridge.turn',
+        { 'imbridge.platform': platform, 'imbridge.message_id': message.id },
+        () => runMiddleware(context.middleware, handlerContext, defaultAnswer),
+      );
     } catch (error) {
-      context.log('error', { event: 'turn-failed', ...fields, error: describeError(error) });
-      await postErrorMessage(context, adapter, message, error, turn.platformController.signal);
-      await journal.end();
-      return !turn.lockLost;
+      if (!shared.handedBack && !turn.lockLost) {
+        context.log('error', { event: 'turn-failed', ...fields, error: describeError(error) });
+        context.hook('onError', { ...where, message, phase: 'handler', error });
+        if (!turn.controller.signal.aborted) {
+          await postErrorMessage(context, adapter, message, error, turn.platformController.signal);
+        }
+      }
     }
-
-    context.log('info', { event: 'reply-started', ...fields });
-    const result = await streamReply(context, {
-      adapter,
-      message,
-      turn,
-      messages,
-      instructions,
-      providerState,
-      journal,
-    });
-    if (result.reason === 'handed-back') {
+    if (shared.handedBack) {
       await journal.abandon();
       if (turn.interruptedBy === 'shutdown') {
         context.log('info', { event: 'turn-handed-back', ...where, messageCount: batch.length });
       }
       return false;
     }
-    await saveHistory(context, keys, result, where);
     if (!(await journal.end())) {
       context.finishedRecords.set(keys.turn, journal.current.startedAtMs);
     }
-    context.log(result.reason === 'error' ? 'warn' : 'info', {
-      event: 'reply-finished',
-      ...fields,
-      replyId: [...turn.replyIds].at(-1),
-      reason: result.reason,
-      interruptedBy: turn.interruptedBy,
-      timeToFirstTokenMs:
-        result.firstTokenAtMs === undefined ? undefined : result.firstTokenAtMs - startedAtMs,
-      updateCount: result.updateCount,
-      durationMs: Date.now() - startedAtMs,
-      usage: result.usage,
-    });
     return !turn.lockLost;
   } finally {
     stopHeartbeat();

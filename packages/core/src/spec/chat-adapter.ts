@@ -31,8 +31,12 @@ export interface MessageSender {
   isBot: boolean;
 }
 
-/** A chat message, normalised. */
-export interface InboundMessage {
+/**
+ * A chat message, normalised.
+ *
+ * @typeParam Raw - the platform payload's type (each adapter declares its own).
+ */
+export interface InboundMessage<Raw = unknown> {
   /** The platform's id of this message; deliveries of the same message share it. */
   id: string;
   /** Where to answer. */
@@ -46,15 +50,15 @@ export interface InboundMessage {
   /** When it was sent, in milliseconds since the epoch, if known. */
   sentAtMs?: number | undefined;
   /** The platform payload, for handlers that need more. */
-  raw?: unknown | undefined;
+  raw?: Raw | undefined;
 }
 
 /** A user sent a message. */
-export interface MessageInboundEvent {
+export interface MessageInboundEvent<Raw = unknown> {
   /** Discriminant. */
   type: 'message';
   /** The message. */
-  message: InboundMessage;
+  message: InboundMessage<Raw>;
 }
 
 /** A user asked to stop a reply that is streaming. */
@@ -82,14 +86,17 @@ export interface IgnoredInboundEvent {
 }
 
 /** Everything an adapter can report from a webhook. */
-export type InboundEvent = MessageInboundEvent | InterruptInboundEvent | IgnoredInboundEvent;
+export type InboundEvent<Raw = unknown> =
+  | MessageInboundEvent<Raw>
+  | InterruptInboundEvent
+  | IgnoredInboundEvent;
 
 /** What {@link ChatAdapter.receive} returns. */
-export interface ReceiveResult {
+export interface ReceiveResult<Raw = unknown> {
   /** The answer for the vendor (sent at once; the reply continues in the background). */
   response: Response;
   /** What the request carried (empty when it was rejected). */
-  events: InboundEvent[];
+  events: InboundEvent<Raw>[];
 }
 
 /** Platform limits the runtime paces and splits replies by. */
@@ -180,8 +187,10 @@ export interface PostResult {
  *
  * Adapters report platform failures as `IMBridgeError`s; a rate limit is an `APICallError` of
  * kind `rate-limit` (with `retryAfterMs` when the platform says), which the pacer backs off on.
+ *
+ * @typeParam Raw - the type of {@link InboundMessage.raw} this adapter produces.
  */
-export interface ChatAdapter {
+export interface ChatAdapter<Raw = unknown> {
   /** Platform id, e.g. `'tencent-chat'`. */
   readonly platform: string;
   /** Pacing and size limits. */
@@ -191,7 +200,7 @@ export interface ChatAdapter {
    * acknowledgement. Never throws for bad input: a rejected request gets a 4xx `response` and no
    * events.
    */
-  receive(request: Request): Promise<ReceiveResult>;
+  receive(request: Request): Promise<ReceiveResult<Raw>>;
   /** Sends a plain message. */
   post(target: ReplyTarget, text: string, options?: PostOptions): Promise<PostResult>;
   /** Starts a streamed reply. Platform calls may wait for the first `update`. */

@@ -10,15 +10,74 @@ export type JsonValue =
   | { [key: string]: JsonValue | undefined };
 
 /** Who said a message in a conversation sent to a model. */
-export type ModelMessageRole = 'user' | 'assistant';
+export type ModelMessageRole = 'user' | 'assistant' | 'tool';
 
-/** One turn of conversation history sent to a model. */
-export interface ModelMessage {
-  /** Who said it. */
-  role: ModelMessageRole;
+/**
+ * A JSON Schema (draft 2020-12, or the subset OpenAI function parameters accept) describing a
+ * tool's input object.
+ */
+export type JsonSchema = { [key: string]: JsonValue | undefined };
+
+/** A tool the model may call (specification `v2`). */
+export interface ModelToolDefinition {
+  /** The tool's name: letters, digits, `_` and `-`, at most 64 characters (OpenAI's rule). */
+  name: string;
+  /** What the tool does and when to call it; the model reads this. */
+  description?: string | undefined;
+  /** The JSON Schema of the tool's input (an object schema). */
+  inputSchema: JsonSchema;
+}
+
+/** How the model may use the request's tools. */
+export type ModelToolChoice = 'auto' | 'none' | 'required';
+
+/** A tool call the model made. */
+export interface ModelToolCall {
+  /** The model's id of the call; the tool's result names it. */
+  id: string;
+  /** The tool's name. */
+  name: string;
+  /** The arguments as the JSON text the model produced (may be invalid JSON). */
+  input: string;
+}
+
+/** The user's message. */
+export interface UserModelMessage {
+  /** Discriminant. */
+  role: 'user';
   /** Plain text. */
   content: string;
 }
+
+/** The model's earlier answer, with the tool calls it made (specification `v2`). */
+export interface AssistantModelMessage {
+  /** Discriminant. */
+  role: 'assistant';
+  /** Plain text (may be empty when the model only called tools). */
+  content: string;
+  /** The tool calls of this answer, in order. Only sent to `v2` models. */
+  toolCalls?: ReadonlyArray<ModelToolCall> | undefined;
+}
+
+/** The result of one tool call, sent back to the model (specification `v2`). */
+export interface ToolModelMessage {
+  /** Discriminant. */
+  role: 'tool';
+  /** The {@link ModelToolCall.id} this answers. */
+  toolCallId: string;
+  /** The tool's name. */
+  toolName: string;
+  /** The result as text (JSON for structured results). */
+  content: string;
+  /** True when the tool failed and `content` describes the failure. */
+  isError?: boolean | undefined;
+}
+
+/**
+ * One turn of conversation history sent to a model. `v1` models only ever receive `user` and
+ * `assistant` messages without tool calls.
+ */
+export type ModelMessage = UserModelMessage | AssistantModelMessage | ToolModelMessage;
 
 /**
  * What the bot runtime asks a {@link LanguageModel} for.
@@ -39,6 +98,10 @@ export interface ModelRequest {
   metadata?: Readonly<Record<string, string>> | undefined;
   /** Whatever the model returned as `providerState` on its last `finish` in this conversation. */
   providerState?: JsonValue | undefined;
+  /** Tools the model may call (specification `v2`; `v1` models are never sent tools). */
+  tools?: ReadonlyArray<ModelToolDefinition> | undefined;
+  /** How the model may use `tools`. @default 'auto' */
+  toolChoice?: ModelToolChoice | undefined;
 }
 
 /** Token counts reported by a model. */
@@ -80,6 +143,37 @@ export interface ReasoningDeltaEvent {
   text: string;
 }
 
+/**
+ * Part of a tool call's arguments, as the model streams them (specification `v2`). Optional: a
+ * model may emit only the complete {@link ToolCallEvent}. Deltas of one call share its id.
+ */
+export interface ToolCallDeltaEvent {
+  /** Discriminant. */
+  type: 'tool-call-delta';
+  /** The call's id. */
+  toolCallId: string;
+  /** The tool's name. */
+  toolName: string;
+  /** The next piece of the arguments' JSON text. */
+  inputDelta: string;
+}
+
+/**
+ * The model calls a tool (specification `v2`). Emitted once per call, with the complete
+ * arguments, before the `finish` event (whose reason is then `tool-calls`). The caller runs the
+ * tool and calls the model again with the result as a `tool` message.
+ */
+export interface ToolCallEvent {
+  /** Discriminant. */
+  type: 'tool-call';
+  /** The call's id, unique within the answer. */
+  toolCallId: string;
+  /** The tool's name. */
+  toolName: string;
+  /** The complete arguments as JSON text. */
+  input: string;
+}
+
 /** The model finished normally. Nothing follows it. */
 export interface FinishEvent {
   /** Discriminant. */
@@ -108,8 +202,18 @@ export type ModelEvent =
   | TextDeltaEvent
   | TextReplaceEvent
   | ReasoningDeltaEvent
+  | ToolCallDeltaEvent
+  | ToolCallEvent
   | FinishEvent
   | ErrorEvent;
+
+/**
+ * The versions of the {@link LanguageModel} contract. `v1`: text in, text out. `v2` adds tool
+ * calling: the request may carry `tools`, `assistant` messages with `toolCalls` and `tool`
+ * messages, and the stream may yield `tool-call-delta` and `tool-call` events and finish with
+ * reason `tool-calls`. A `v2` model given no tools behaves as a `v1` model.
+ */
+export type LanguageModelSpecificationVersion = 'v1' | 'v2';
 
 /**
  * A streaming language model: the contract every model adapter (`@imbridge/llm`) implements.
@@ -126,7 +230,7 @@ export type ModelEvent =
  */
 export interface LanguageModel {
   /** The version of this contract the model implements. */
-  readonly specificationVersion: 'v1';
+  readonly specificationVersion: LanguageModelSpecificationVersion;
   /** Vendor id, e.g. `'openai-compatible'`, `'dify'`. */
   readonly provider: string;
   /** Model id at that vendor. */

@@ -94,11 +94,11 @@ export function languageModelContract(options: LanguageModelContractOptions): Co
   });
   return [
     {
-      name: 'declares specificationVersion v1, a provider and a model id',
+      name: 'declares specificationVersion v1 or v2, a provider and a model id',
       run: async () => {
         const model = await options.createModel('text');
         check(
-          model.specificationVersion === 'v1',
+          model.specificationVersion === 'v1' || model.specificationVersion === 'v2',
           `specificationVersion is ${String(model.specificationVersion)}`,
         );
         check(typeof model.provider === 'string' && model.provider.length > 0, 'provider is empty');

@@ -9,7 +9,7 @@ import type {
 import { optionError } from '../util/option-checks.ts';
 
 /** One step of a scripted answer. */
-export type ScriptStep = TextScriptStep | FailureScriptStep | StallScriptStep;
+export type ScriptStep = TextScriptStep | ToolCallScriptStep | FailureScriptStep | StallScriptStep;
 
 /** Yields a `text-delta`, `text-replace` or `reasoning-delta` event after `delayMs`. */
 export interface TextScriptStep {
@@ -17,6 +17,23 @@ export interface TextScriptStep {
   type: 'text' | 'replace' | 'reasoning';
   /** The text. */
   text: string;
+  /** Wait before yielding, in milliseconds. */
+  delayMs?: number;
+}
+
+/**
+ * Yields a `tool-call` event (after `tool-call-delta`s of its input in two pieces) after
+ * `delayMs`; the answer then finishes with reason `tool-calls`.
+ */
+export interface ToolCallScriptStep {
+  /** Discriminant. */
+  type: 'tool-call';
+  /** The tool to call. */
+  toolName: string;
+  /** The arguments: an object (sent as JSON) or the exact JSON text (which may be invalid). */
+  input: string | Record<string, unknown>;
+  /** The call's id. @default `call_<n>` */
+  toolCallId?: string;
   /** Wait before yielding, in milliseconds. */
   delayMs?: number;
 }
@@ -70,6 +87,11 @@ export interface ScriptedModelOptions {
   provider?: string | undefined;
   /** Model id. @default 'scripted-model' */
   modelId?: string | undefined;
+  /**
+   * The contract version the model declares. `v2` models are sent the bot's tools and may play
+   * `tool-call` steps. @default 'v2'
+   */
+  specificationVersion?: 'v1' | 'v2' | undefined;
   /** Simulates a model that ignores its abort signal (keeps yielding). @default false */
   ignoreAbort?: boolean | undefined;
   /**
@@ -174,7 +196,7 @@ export function createScriptedModel(options: ScriptedModelOptions): ScriptedMode
   };
 
   return {
-    specificationVersion: 'v1',
+    specificationVersion: options.specificationVersion ?? 'v2',
     provider: options.provider ?? 'scripted',
     modelId: options.modelId ?? 'scripted-model',
     get calls() {
@@ -200,6 +222,7 @@ export function createScriptedModel(options: ScriptedModelOptions): ScriptedMode
       const script = pick(request, index);
 
       async function* run(): AsyncGenerator<ModelEvent> {
+        let toolCalls = 0;
         try {
           if (signal?.aborted && !ignoreAbort) {
             throw new AbortedError({ message: 'Model call aborted', cause: signal.reason });
@@ -231,6 +254,24 @@ export function createScriptedModel(options: ScriptedModelOptions): ScriptedMode
               case 'reasoning':
                 yield { type: 'reasoning-delta', text: step.text };
                 break;
+              case 'tool-call': {
+                toolCalls += 1;
+                const toolCallId = step.toolCallId ?? `call_${toolCalls}`;
+                const input =
+                  typeof step.input === 'string' ? step.input : JSON.stringify(step.input);
+                const half = Math.ceil(input.length / 2);
+                for (const inputDelta of [input.slice(0, half), input.slice(half)]) {
+                  if (inputDelta.length === 0) continue;
+                  yield {
+                    type: 'tool-call-delta',
+                    toolCallId,
+                    toolName: step.toolName,
+                    inputDelta,
+                  };
+                }
+                yield { type: 'tool-call', toolCallId, toolName: step.toolName, input };
+                break;
+              }
               case 'error':
                 yield { type: 'error', error: step.error };
                 return;
@@ -241,7 +282,7 @@ export function createScriptedModel(options: ScriptedModelOptions): ScriptedMode
           record.yielded += 1;
           yield {
             type: 'finish',
-            reason: 'stop',
+            reason: toolCalls > 0 ? 'tool-calls' : 'stop',
             ...(script.usage !== undefined ? { usage: script.usage } : {}),
             ...(script.providerState !== undefined ? { providerState: script.providerState } : {}),
           };
