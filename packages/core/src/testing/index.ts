@@ -33,6 +33,17 @@ export { createMemoryAdapter, memoryRateLimitError } from './memory-adapter.ts';
 export type { LoggedEntry, MemoryLogger } from './memory-logger.ts';
 export { memoryLogger } from './memory-logger.ts';
 export type {
+  LanguageModelToolContractOptions,
+  ModelToolContractScenario,
+} from './model-tool-contract.ts';
+export {
+  languageModelToolContract,
+  TOOL_CONTRACT_CALL_ID,
+  TOOL_CONTRACT_TOOL,
+  toolContractCallRequest,
+  toolContractResultRequest,
+} from './model-tool-contract.ts';
+export type {
   FailureScriptStep,
   Script,
   ScriptedCall,
@@ -41,6 +52,7 @@ export type {
   ScriptStep,
   StallScriptStep,
   TextScriptStep,
+  ToolCallScriptStep,
 } from './scripted-model.ts';
 export { createScriptedModel, textSteps } from './scripted-model.ts';
 export type {

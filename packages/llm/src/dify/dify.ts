@@ -206,6 +206,10 @@ async function* streamDify(
  * Aborting a stream also asks Dify to stop the task. Failures before the first token are retried
  * when retryable — the call's only retries.
  *
+ * Specification `v1`: no tool calling through imbridge. An Agent app's tools run on Dify's side
+ * (configure them in the app); the model never emits `tool-call` events and is never sent
+ * `tools` (the OpenAI-compatible endpoint answers a request with tools for it with a 400).
+ *
  * Errors are yielded as `error` events: an `APICallError` with Dify's `code` as `providerCode`,
  * a `kind` (`auth`, `rate-limit`, `quota`, `invalid-request`, `not-found`, `server`, `timeout`
  * with its `timeoutPhase`, `network`) and a `hint` where the code says what to fix (see

@@ -7,6 +7,7 @@ import type { SSEEvent } from '@imbridge/provider-utils';
 import { readEventBatches, readJsonAnswer } from '../shared/model-http.ts';
 import type { ResolvedConnection } from '../shared/model-options.ts';
 import type { AttemptOutput } from '../shared/retry.ts';
+import { ToolCallAssembler } from '../shared/tool-calls.ts';
 import { MINIMAX_PROVIDER, type StatusContext, statusError } from './minimax-errors.ts';
 import { finishReasonOf, type MiniMaxPayload, parseJson, readPayload } from './minimax-wire.ts';
 
@@ -17,6 +18,7 @@ class ReplyState {
   finishReason: string | undefined;
   usage: ModelUsage | undefined;
   outputSensitive = false;
+  readonly toolCalls = new ToolCallAssembler();
 
   absorb(payload: MiniMaxPayload): void {
     if (payload.finishReason !== undefined && payload.finishReason !== '') {
@@ -36,15 +38,18 @@ class ReplyState {
       this.text += payload.content;
       out.push({ type: 'text-delta', text: payload.content });
     }
+    this.toolCalls.absorbDeltas(payload.toolCalls, out);
   }
 
   /**
    * Events for the final full repeat. It is never appended: when it only extends what was
    * streamed, the missing tail is sent as a `text-delta`; when it differs otherwise, one
    * `text-replace` carries the full text. An empty or missing final text keeps the streamed one.
-   * The events are appended to `out`.
+   * Its `tool_calls` are matched with the streamed ones, never repeated. The events are appended
+   * to `out`.
    */
   complete(payload: MiniMaxPayload, out: ModelEvent[]): void {
+    this.toolCalls.absorbComplete(payload.toolCalls, out);
     const reasoning = payload.reasoning;
     if (
       reasoning !== undefined &&
@@ -64,12 +69,26 @@ class ReplyState {
     this.text = text;
   }
 
-  finish(): ModelEvent {
-    return {
+  /**
+   * The closing events: one `tool-call` per call (after any arguments not streamed yet), then
+   * `finish` — whose reason is `tool-calls` when there were calls and MiniMax said `stop` — or an
+   * `error` for a call without a function name.
+   */
+  finish(): ModelEvent[] {
+    const out: ModelEvent[] = [];
+    const toolError = this.toolCalls.complete(MINIMAX_PROVIDER, out);
+    if (toolError !== undefined) {
+      out.push({ type: 'error', error: toolError });
+      return out;
+    }
+    let reason = finishReasonOf(this.finishReason, this.outputSensitive);
+    if (this.toolCalls.hasCalls && (reason === 'stop' || reason === 'other')) reason = 'tool-calls';
+    out.push({
       type: 'finish',
-      reason: finishReasonOf(this.finishReason, this.outputSensitive),
+      reason,
       ...(this.usage !== undefined ? { usage: this.usage } : {}),
-    };
+    });
+    return out;
   }
 }
 
@@ -117,7 +136,7 @@ export async function* readJsonReply(
   state.absorb(payload);
   const out: ModelEvent[] = [];
   state.complete(payload, out);
-  out.push(state.finish());
+  out.push(...state.finish());
   yield out;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ModelFinishReason, ModelRequest, ModelUsage } from '@imbridge/core';
 import { isRecord } from '@imbridge/provider-utils';
+import { toWireConversation, toWireTools, type WireMessage } from '../shared/tool-calls.ts';
 import { readStatus, type VendorStatus } from './minimax-errors.ts';
 
 type WireRecord = Readonly<Record<string, unknown>>;
@@ -31,6 +32,8 @@ export interface MiniMaxPayload {
   finishReason: string | undefined;
   usage: ModelUsage | undefined;
   outputSensitive: boolean;
+  /** `delta.tool_calls` (pieces), or the complete `message.tool_calls` of the final event. */
+  toolCalls: unknown;
 }
 
 function readUsage(value: unknown): ModelUsage | undefined {
@@ -66,6 +69,7 @@ export function readPayload(json: unknown): MiniMaxPayload | undefined {
     finishReason: stringField(choice, 'finish_reason'),
     usage: readUsage(json.usage),
     outputSensitive: json.output_sensitive === true,
+    toolCalls: source?.tool_calls,
   };
 }
 
@@ -98,14 +102,10 @@ export function finishReasonOf(
   }
 }
 
-interface WireMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
 /**
  * One system message at most (MiniMax rejects several with 2013): `instructions` first, then any
- * `system` turn found in the history (possible from untyped callers or stored histories).
+ * `system` turn found in the history (possible from untyped callers or stored histories). Tool
+ * calls and results use OpenAI's shape, which `chatcompletion_v2` shares.
  */
 function toWireMessages(request: ModelRequest): WireMessage[] {
   const system: string[] = [];
@@ -113,15 +113,16 @@ function toWireMessages(request: ModelRequest): WireMessage[] {
     system.push(request.instructions);
   }
   const conversation: WireMessage[] = [];
-  for (const message of request.messages) {
+  for (const message of toWireConversation(request)) {
     const role: string = message.role;
     if (role === 'system') {
-      if (message.content.trim() !== '') system.push(message.content);
+      if (typeof message.content === 'string' && message.content.trim() !== '') {
+        system.push(message.content);
+      }
+    } else if (role === 'assistant' || role === 'tool') {
+      conversation.push(message);
     } else {
-      conversation.push({
-        role: role === 'assistant' ? 'assistant' : 'user',
-        content: message.content,
-      });
+      conversation.push({ role: 'user', content: message.content ?? '' });
     }
   }
   return system.length > 0
@@ -131,7 +132,8 @@ function toWireMessages(request: ModelRequest): WireMessage[] {
 
 /**
  * The `chatcompletion_v2` body: the caller's extra fields, then `model`, the messages,
- * `stream: true` and `stream_options.include_usage: true`, which always win.
+ * `stream: true` and `stream_options.include_usage: true`, which always win, and the request's
+ * `tools` and `tool_choice` when it has tools (nothing is added without them).
  */
 export function toWireBody(
   model: string,
@@ -146,5 +148,6 @@ export function toWireBody(
     messages: toWireMessages(request),
     stream: true,
     stream_options: { ...streamOptions, include_usage: true },
+    ...toWireTools(request),
   };
 }

@@ -40,7 +40,8 @@ export interface MiniMaxOptions extends ModelConnectionOptions {
   /**
    * Extra request body fields in MiniMax's own names (`temperature`, `top_p`,
    * `max_completion_tokens`, `mask_sensitive_info`...). `model`, `messages` and `stream` are
-   * always set by the adapter; `stream_options.include_usage` is always `true`.
+   * always set by the adapter; `stream_options.include_usage` is always `true`; `tools` and
+   * `tool_choice` come from the request when it has tools.
    */
   body?: Readonly<Record<string, unknown>> | undefined;
 }
@@ -56,6 +57,13 @@ const OWNER = 'createMiniMax';
  * - The final `chat.completion` event repeats the whole reply: it is used for `usage` and the
  *   finish reason and never appended. If it differs from what was streamed, its missing tail is
  *   sent as a `text-delta` (when it extends the streamed text) or one `text-replace` carries it.
+ * - Tools (specification `v2`): `request.tools` go out as `tools: [{ type: 'function', function:
+ *   { name, description, parameters } }]`, `toolChoice` as `tool_choice`, assistant turns with
+ *   `toolCalls` as `tool_calls` (`content: null` when they have no text) and results as
+ *   `{ role: 'tool', tool_call_id, content }`. Streamed `delta.tool_calls` become
+ *   `tool-call-delta` events and one `tool-call` per call before `finish` (reason
+ *   `tool-calls`); the `tool_calls` the final full repeat carries again are matched with the
+ *   streamed ones and never repeated. Without tools the body is unchanged.
  * - `output_sensitive: true` finishes with reason `'content-filter'`.
  * - A non-zero `base_resp.status_code` (HTTP 200 in the stream or as a plain JSON body, or with
  *   an HTTP error) yields an `error` event with an `APICallError` whose `providerCode` is the
@@ -143,7 +151,7 @@ export function createMiniMax(options: MiniMaxOptions): LanguageModel {
   }
 
   return {
-    specificationVersion: 'v1',
+    specificationVersion: 'v2',
     provider: MINIMAX_PROVIDER,
     modelId: model,
     stream: (request) =>

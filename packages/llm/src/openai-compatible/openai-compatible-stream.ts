@@ -12,6 +12,7 @@ import type { SSEEvent } from '@imbridge/provider-utils';
 import { readEventBatches } from '../shared/model-http.ts';
 import type { ResolvedConnection } from '../shared/model-options.ts';
 import type { AttemptOutput } from '../shared/retry.ts';
+import { ToolCallAssembler } from '../shared/tool-calls.ts';
 import { streamError } from './openai-compatible-errors.ts';
 
 type WireRecord = Record<string, unknown>;
@@ -82,6 +83,7 @@ export interface StreamContext {
 interface AnswerState {
   finishReason: string | undefined;
   usage: ModelUsage | undefined;
+  toolCalls: ToolCallAssembler;
 }
 
 /** Records the last non-empty `finish_reason` of any choice of a chunk. */
@@ -117,6 +119,7 @@ function mapChunk(chunk: WireRecord, state: AnswerState, out: ModelEvent[]): voi
   if (typeof content === 'string' && content.length > 0) {
     out.push({ type: 'text-delta', text: content });
   }
+  if (wireDelta.tool_calls != null) state.toolCalls.absorbDeltas(wireDelta.tool_calls, out);
 }
 
 /** The error for a body that ended before the answer was complete. */
@@ -135,6 +138,11 @@ function truncatedError(provider: string): APICallError {
  * is read at the top level or inside `choices[0]` (Moonshot) and from usage-only chunks
  * (DeepSeek).
  *
+ * `delta.tool_calls` become `tool-call-delta` events as argument pieces arrive (see
+ * {@link ToolCallAssembler}), and one `tool-call` per call before `finish`, whose reason is then
+ * `tool-calls` (also when the server said `stop`); `length` and `content-filter` are kept, so a
+ * caller can tell arguments that were cut off.
+ *
  * The answer is complete when the body sent `data: [DONE]`, or when any choice of any chunk
  * carried a non-empty `finish_reason` (many servers omit `[DONE]`); it then ends with `finish`.
  * A body that ends with neither was cut off (a dropped connection, a proxy timeout, a crashed
@@ -147,7 +155,11 @@ export async function* readOpenAICompatibleStream(
   context: StreamContext,
 ): AsyncGenerator<AttemptOutput> {
   const { provider } = context;
-  const state: AnswerState = { finishReason: undefined, usage: undefined };
+  const state: AnswerState = {
+    finishReason: undefined,
+    usage: undefined,
+    toolCalls: new ToolCallAssembler(),
+  };
   let done = false;
   reading: for await (const messages of readEventBatches(
     response,
@@ -197,9 +209,19 @@ export async function* readOpenAICompatibleStream(
     yield { type: 'error', error: truncatedError(provider) };
     return;
   }
-  yield {
+  const out: ModelEvent[] = [];
+  const toolError = state.toolCalls.complete(provider, out);
+  if (toolError !== undefined) {
+    yield [...out, { type: 'error', error: toolError }];
+    return;
+  }
+  let reason = finishReasonOf(state.finishReason);
+  // A server that called tools but said `stop` (or nothing): the caller must run them.
+  if (state.toolCalls.hasCalls && (reason === 'stop' || reason === 'other')) reason = 'tool-calls';
+  out.push({
     type: 'finish',
-    reason: finishReasonOf(state.finishReason),
+    reason,
     ...(state.usage !== undefined ? { usage: state.usage } : {}),
-  };
+  });
+  yield out;
 }

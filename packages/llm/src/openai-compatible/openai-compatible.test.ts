@@ -308,10 +308,10 @@ describe('createOpenAICompatible (msw)', () => {
       ).not.toThrow();
     });
 
-    it('declares v1, its provider and model id', () => {
+    it('declares v2 (tool calling), its provider and model id', () => {
       const deepseek = model({ provider: 'deepseek', model: 'deepseek-chat' });
       expect([deepseek.specificationVersion, deepseek.provider, deepseek.modelId]).toEqual([
-        'v1',
+        'v2',
         'deepseek',
         'deepseek-chat',
       ]);

@@ -13,6 +13,7 @@ import {
 } from '../shared/model-options.ts';
 import { createModelSecrets, toModelError } from '../shared/model-secrets.ts';
 import { type AttemptOutput, withRetriesBeforeFirstToken } from '../shared/retry.ts';
+import { toWireConversation, toWireTools, type WireMessage } from '../shared/tool-calls.ts';
 import { createOpenAICompatibleClassifier } from './openai-compatible-errors.ts';
 import { readOpenAICompatibleStream } from './openai-compatible-stream.ts';
 
@@ -41,7 +42,8 @@ export interface OpenAICompatibleOptions extends ModelConnectionOptions {
   includeUsage?: boolean | undefined;
   /**
    * Extra request fields merged into the JSON body (`temperature`, `max_tokens`, Hunyuan's
-   * `enable_enhancement`...). `model`, `messages` and `stream` always win.
+   * `enable_enhancement`...). `model`, `messages` and `stream` always win, and so do `tools` and
+   * `tool_choice` when the request has tools.
    */
   body?: Readonly<Record<string, unknown>> | undefined;
 }
@@ -49,15 +51,11 @@ export interface OpenAICompatibleOptions extends ModelConnectionOptions {
 const OWNER = 'createOpenAICompatible';
 const DEFAULT_PROVIDER = 'openai-compatible';
 
-function wireMessages(request: ModelRequest): Array<{ role: string; content: string }> {
-  const messages: Array<{ role: string; content: string }> = [];
-  if (request.instructions !== undefined && request.instructions.length > 0) {
-    messages.push({ role: 'system', content: request.instructions });
-  }
-  for (const message of request.messages) {
-    messages.push({ role: message.role, content: message.content });
-  }
-  return messages;
+function wireMessages(request: ModelRequest): WireMessage[] {
+  const conversation = toWireConversation(request);
+  return request.instructions !== undefined && request.instructions.length > 0
+    ? [{ role: 'system', content: request.instructions }, ...conversation]
+    : conversation;
 }
 
 /**
@@ -73,6 +71,14 @@ function wireMessages(request: ModelRequest): Array<{ role: string; content: str
  * `finish_reason` (servers that omit `[DONE]` still finish); a body that ends with neither was cut
  * off, and ends the stream with an `error` event (`APICallError` kind `network`, retryable) after
  * the text already streamed — never with `finish`.
+ *
+ * Tools (specification `v2`): `request.tools` go out as `tools: [{ type: 'function', function:
+ * { name, description, parameters } }]` and `toolChoice` as `tool_choice`; assistant turns with
+ * `toolCalls` as `tool_calls` (with `content: null` when they have no text) and tool results as
+ * `{ role: 'tool', tool_call_id, content }`. Streamed `delta.tool_calls` (keyed by `index`, the
+ * `id` and name possibly only on the first piece, or the name late) become `tool-call-delta`
+ * events, then one `tool-call` per call with the complete arguments before `finish`, whose reason
+ * is `tool-calls`. Without tools the request body is exactly that of a plain chat call.
  *
  * A stream yields exactly one `finish` or `error` event last, or throws an `AbortedError` once
  * `request.signal` fires (the HTTP request is torn down at once). Retryable failures (HTTP 429
@@ -154,6 +160,8 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
           model: modelId,
           messages: wireMessages(request),
           stream: true,
+          // `{}` without tools: a call without tools sends the same body as a `v1` model did.
+          ...toWireTools(request),
           // Not no-ops: an undefined here would erase the same field given in `body`.
           ...(streamOptions !== undefined ? { stream_options: streamOptions } : {}),
           ...(request.user !== undefined ? { user: request.user } : {}),
@@ -174,7 +182,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
   }
 
   return {
-    specificationVersion: 'v1',
+    specificationVersion: 'v2',
     provider,
     modelId,
     stream(request: ModelRequest): AsyncIterable<ModelEvent> {

@@ -1,6 +1,10 @@
 /** Reading an OpenAI Chat Completions request into a model request. */
-import type { ModelMessage } from '@imbridge/core';
+import type { ModelMessage, ModelToolChoice, ModelToolDefinition } from '@imbridge/core';
 import { isRecord, parseJsonText, readBodyText } from '@imbridge/provider-utils';
+import { BadRequest } from './bad-request.ts';
+import { parseToolCalls, parseTools, toolMessageName } from './handler-tools.ts';
+
+export { BadRequest, type BadRequestOptions } from './bad-request.ts';
 
 /** Request headers TRTC's AI conversation sends to a customer LLM, mapped to `metadata` keys. */
 export const FORWARDED_HEADERS = {
@@ -13,40 +17,21 @@ export const FORWARDED_HEADERS = {
   'x-invoke-llm': 'invokeLlm',
 } as const;
 
-/** Options of {@link BadRequest}. */
-export interface BadRequestOptions {
-  /** HTTP status of the answer. @default 400 */
-  status?: number | undefined;
-  /** OpenAI error code, if any. */
-  errorCode?: string | undefined;
-  /** Why, for the log (`webhook-rejected`'s `reason`). @default 'invalid-request' */
-  reason?: string | undefined;
-}
-
-/** A request the handler rejects with a 4xx: the message is safe to show to the client. */
-export class BadRequest extends Error {
-  /** HTTP status of the answer. */
-  readonly status: number;
-  /** OpenAI error code, if any. */
-  readonly errorCode: string | undefined;
-  /** Why, for the log. */
-  readonly reason: string;
-
-  constructor(message: string, options: BadRequestOptions = {}) {
-    super(message);
-    this.status = options.status ?? 400;
-    this.errorCode = options.errorCode;
-    this.reason = options.reason ?? 'invalid-request';
-  }
-}
-
 /** The parts of a Chat Completions body the handler uses. */
 export interface ParsedBody {
+  /**
+   * The conversation, with assistant `toolCalls` and `tool` messages (strip them with
+   * {@link withoutToolMessages} for a `v1` model).
+   */
   messages: ModelMessage[];
   instructions: string | undefined;
   stream: boolean;
   includeUsage: boolean;
   user: string | undefined;
+  /** The request's tools (empty when none). */
+  tools: ModelToolDefinition[];
+  /** The request's `tool_choice`, if any. */
+  toolChoice: ModelToolChoice | undefined;
 }
 
 /** The forwarded headers, in metadata form (`taskId`, `roomId`...). */
@@ -82,23 +67,44 @@ function textOf(content: unknown): string {
   throw new BadRequest('message content must be a string or an array of parts');
 }
 
-/** Checks a parsed body and maps it; throws {@link BadRequest} for anything unusable. */
+/**
+ * Checks a parsed body and maps it, tools included (`tools`, `tool_choice`, assistant
+ * `tool_calls`, `tool` messages, whose tool name is looked up from the call they answer). Legacy
+ * `function` messages are skipped.
+ *
+ * @throws {BadRequest} for anything unusable, naming the field.
+ */
 export function parseBody(json: unknown): ParsedBody {
   if (!isRecord(json)) throw new BadRequest('body must be a JSON object');
   if (!Array.isArray(json.messages) || json.messages.length === 0)
     throw new BadRequest('messages must be a non-empty array');
+  const { tools, toolChoice } = parseTools(json);
   const messages: ModelMessage[] = [];
   const system: string[] = [];
-  for (const item of json.messages) {
+  /** Tool names by call id, from the assistant messages so far. */
+  const calls = new Map<string, string>();
+  json.messages.forEach((item: unknown, index: number) => {
     if (!isRecord(item)) throw new BadRequest('each message must be an object');
     const { role, content } = item;
     const text = textOf(content);
     if (role === 'system' || role === 'developer') system.push(text);
-    else if (role === 'user' || role === 'assistant') messages.push({ role, content: text });
-    else if (role !== 'tool' && role !== 'function')
-      throw new BadRequest(`unknown message role: ${String(role)}`);
-  }
-  if (messages.length === 0) throw new BadRequest('messages must contain a user message');
+    else if (role === 'user') messages.push({ role, content: text });
+    else if (role === 'assistant') {
+      const toolCalls = parseToolCalls(item.tool_calls, `messages[${index}].tool_calls`);
+      for (const call of toolCalls ?? []) calls.set(call.id, call.name);
+      messages.push(
+        toolCalls === undefined ? { role, content: text } : { role, content: text, toolCalls },
+      );
+    } else if (role === 'tool') {
+      messages.push({
+        role,
+        ...toolMessageName(item, `messages[${index}]`, calls),
+        content: text,
+      });
+    } else if (role !== 'function') throw new BadRequest(`unknown message role: ${String(role)}`);
+  });
+  if (!messages.some((message) => message.role !== 'tool'))
+    throw new BadRequest('messages must contain a user message');
   const streamOptions = json.stream_options;
   return {
     messages,
@@ -106,7 +112,22 @@ export function parseBody(json: unknown): ParsedBody {
     stream: json.stream === true,
     includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
     user: typeof json.user === 'string' ? json.user : undefined,
+    tools,
+    toolChoice,
   };
+}
+
+/**
+ * The conversation as a `v1` model may see it: `tool` messages left out and assistant turns
+ * without their `toolCalls` (what the endpoint always did with them).
+ */
+export function withoutToolMessages(messages: readonly ModelMessage[]): ModelMessage[] {
+  const plain: ModelMessage[] = [];
+  for (const message of messages) {
+    if (message.role === 'tool') continue;
+    plain.push({ role: message.role, content: message.content });
+  }
+  return plain;
 }
 
 /**

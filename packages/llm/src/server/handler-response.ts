@@ -7,18 +7,20 @@ import {
   type ModelFinishReason,
   type ModelUsage,
 } from '@imbridge/core';
+import { ToolCallStreamer, type WireToolCall, wireToolCall } from './handler-tool-calls.ts';
 
 const encoder = new TextEncoder();
 
-/** An OpenAI-shaped error answer. */
+/** An OpenAI-shaped error answer; `param` names the request field at fault. */
 export function errorResponse(
   status: number,
   message: string,
   type: string,
   code?: string,
+  param?: string,
 ): Response {
   return new Response(
-    JSON.stringify({ error: { message, type, code: code ?? null, param: null } }),
+    JSON.stringify({ error: { message, type, code: code ?? null, param: param ?? null } }),
     { status, headers: { 'content-type': 'application/json' } },
   );
 }
@@ -115,14 +117,16 @@ export async function completionResponse(
 ): Promise<Response> {
   let content = '';
   let reasoning = '';
+  const toolCalls: WireToolCall[] = [];
   let finish: FinishEvent | undefined;
   try {
     for (let event: ModelEvent | undefined = first; event !== undefined; ) {
       if (event.type === 'text-delta') content += event.text;
       else if (event.type === 'text-replace') content = event.text;
       else if (event.type === 'reasoning-delta') reasoning += event.text;
+      else if (event.type === 'tool-call') toolCalls.push(wireToolCall(event));
       else if (event.type === 'error') return failureResponse(event.error);
-      else finish = event;
+      else if (event.type === 'finish') finish = event;
       const step: IteratorResult<ModelEvent> = await iterator.next();
       event = step.done ? undefined : step.value;
     }
@@ -141,8 +145,10 @@ export async function completionResponse(
         index: 0,
         message: {
           role: 'assistant',
-          content,
+          // OpenAI answers `null` beside tool calls when there is no text.
+          content: content.length === 0 && toolCalls.length > 0 ? null : content,
           ...(reasoning.length > 0 ? { reasoning_content: reasoning } : {}),
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
         finish_reason: finishReason(finish.reason),
       },
@@ -166,7 +172,8 @@ export interface StreamingOptions {
 
 /**
  * A `text/event-stream` answer of `chat.completion.chunk`s ending in `data: [DONE]`, pulling
- * one model event per read. A mid-stream failure — an `error` event, a throw, or a model stream
+ * one model event per read. Tool calls go out as `delta.tool_calls` pieces (see
+ * {@link ToolCallStreamer}). A mid-stream failure — an `error` event, a throw, or a model stream
  * that ends without `finish` — becomes an `{"error": …}` event with no `[DONE]` after it, so a
  * client never takes a cut-off answer for a complete one.
  */
@@ -186,6 +193,9 @@ export function streamingResponse(
     );
   };
   let sent = '';
+  const toolCalls = new ToolCallStreamer();
+  const toolChunk = (calls: string): Uint8Array =>
+    chunk(`"delta":{"tool_calls":${calls}},"finish_reason":null`);
   let pending: ModelEvent | undefined = first;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -197,59 +207,82 @@ export function streamingResponse(
         controller.close();
       };
       try {
-        let event = pending;
-        pending = undefined;
-        if (event === undefined) {
-          const step = await iterator.next();
-          if (!step.done) event = step.value;
-        }
-        if (event === undefined) {
-          // A model that ends without `finish` may have been cut short: not a complete answer.
-          controller.enqueue(errorChunk(endedWithoutFinish(options.provider)));
-          close();
-          return;
-        }
-        switch (event.type) {
-          case 'text-delta':
-            sent += event.text;
-            controller.enqueue(
-              chunk(`"delta":{"content":${JSON.stringify(event.text)}},"finish_reason":null`),
-            );
-            return;
-          case 'text-replace': {
-            // OpenAI deltas cannot take text back: only growth beyond what was sent is streamed.
-            if (event.text.startsWith(sent) && event.text.length > sent.length) {
-              const added = event.text.slice(sent.length);
-              sent = event.text;
-              controller.enqueue(
-                chunk(`"delta":{"content":${JSON.stringify(added)}},"finish_reason":null`),
-              );
-            }
-            return;
+        // Until something was sent: a pull that enqueues nothing is never called again.
+        for (;;) {
+          let event = pending;
+          pending = undefined;
+          if (event === undefined) {
+            const step = await iterator.next();
+            if (!step.done) event = step.value;
           }
-          case 'reasoning-delta':
-            controller.enqueue(
-              chunk(
-                `"delta":{"reasoning_content":${JSON.stringify(event.text)}},"finish_reason":null`,
-              ),
-            );
-            return;
-          case 'finish': {
-            controller.enqueue(chunk(`"delta":{},"finish_reason":"${finishReason(event.reason)}"`));
-            const usage = usageOf(event.usage);
-            if (options.includeUsage && usage !== undefined) {
-              controller.enqueue(
-                encoder.encode(`data: ${prefix}"choices":[],"usage":${JSON.stringify(usage)}}\n\n`),
-              );
-            }
-            controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+          if (event === undefined) {
+            // A model that ends without `finish` may have been cut short: not a complete answer.
+            controller.enqueue(errorChunk(endedWithoutFinish(options.provider)));
             close();
             return;
           }
-          case 'error':
-            controller.enqueue(errorChunk(event.error));
-            close();
-            return;
+          switch (event.type) {
+            case 'text-delta':
+              sent += event.text;
+              controller.enqueue(
+                chunk(`"delta":{"content":${JSON.stringify(event.text)}},"finish_reason":null`),
+              );
+              return;
+            case 'text-replace': {
+              // OpenAI deltas cannot take text back: only growth beyond what was sent is streamed.
+              if (event.text.startsWith(sent) && event.text.length > sent.length) {
+                const added = event.text.slice(sent.length);
+                sent = event.text;
+                controller.enqueue(
+                  chunk(`"delta":{"content":${JSON.stringify(added)}},"finish_reason":null`),
+                );
+                return;
+              }
+              continue;
+            }
+            case 'reasoning-delta':
+              controller.enqueue(
+                chunk(
+                  `"delta":{"reasoning_content":${JSON.stringify(event.text)}},"finish_reason":null`,
+                ),
+              );
+              return;
+            case 'tool-call-delta': {
+              const calls = toolCalls.delta(event);
+              if (calls === undefined) continue;
+              controller.enqueue(toolChunk(calls));
+              return;
+            }
+            case 'tool-call': {
+              const calls = toolCalls.complete(event, options.provider);
+              if (calls === undefined) continue;
+              controller.enqueue(toolChunk(calls));
+              return;
+            }
+            case 'finish': {
+              controller.enqueue(
+                chunk(`"delta":{},"finish_reason":"${finishReason(event.reason)}"`),
+              );
+              const usage = usageOf(event.usage);
+              if (options.includeUsage && usage !== undefined) {
+                controller.enqueue(
+                  encoder.encode(
+                    `data: ${prefix}"choices":[],"usage":${JSON.stringify(usage)}}\n\n`,
+                  ),
+                );
+              }
+              controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+              close();
+              return;
+            }
+            case 'error':
+              controller.enqueue(errorChunk(event.error));
+              close();
+              return;
+            default:
+              // An event this version does not know: nothing to send for it.
+              continue;
+          }
         }
       } catch (error) {
         controller.enqueue(errorChunk(IMBridgeError.from(error)));

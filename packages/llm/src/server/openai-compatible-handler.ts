@@ -20,6 +20,7 @@ import {
   parseBody,
   parseRequestJson,
   readRequestText,
+  withoutToolMessages,
 } from './handler-request.ts';
 import {
   completionResponse,
@@ -69,7 +70,7 @@ function refuse(log: LogEmitter, bad: BadRequest): Response {
     reason: bad.reason,
     error: { name: 'BadRequest', message: bad.message },
   });
-  return errorResponse(bad.status, bad.message, 'invalid_request_error', bad.errorCode);
+  return errorResponse(bad.status, bad.message, 'invalid_request_error', bad.errorCode, bad.param);
 }
 
 /**
@@ -87,6 +88,15 @@ function refuse(log: LogEmitter, bad: BadRequest): Response {
  * client that disconnects aborts the model call. Errors are OpenAI-shaped JSON (before streaming
  * starts) or an `{"error": …}` event (mid-stream), never with upstream details; a model stream
  * that ends without `finish` is a failure too, never a complete answer.
+ *
+ * Tools: for a `v2` model, `tools`, `tool_choice` (a choice naming one function keeps only that
+ * tool, as `'required'`), assistant messages with `tool_calls` and `tool` messages reach the
+ * model's request; its `tool-call-delta` and `tool-call` events are streamed as OpenAI
+ * `delta.tool_calls` (an `index` per call, `id`, `type` and name on its first piece, then
+ * argument pieces) ending with `finish_reason: "tool_calls"`, and a non-streaming answer carries
+ * `message.tool_calls`. A `v1` model (Dify) cannot call tools: a request with `tools` gets a 400
+ * `tools_not_supported` rather than an answer that silently ignored them, and tool messages in
+ * the history are left out for it. A malformed tool field is a 400 naming it (`param`).
  *
  * @throws {ValidationError} at creation when `model` is not a model, `maxBodyBytes` is not a
  * positive integer, or authentication is not configured: neither `apiKey` nor `authenticate`
@@ -152,6 +162,16 @@ export function createOpenAICompatibleHandler(
         error instanceof BadRequest ? error : new BadRequest('The body is not valid JSON'),
       );
     }
+    const toolCalling = model.specificationVersion === 'v2';
+    if (!toolCalling && body.tools.length > 0) {
+      return refuse(
+        log,
+        new BadRequest(
+          `tools are not supported: this endpoint's model (${model.provider}) does not call tools`,
+          { errorCode: 'tools_not_supported', reason: 'tools-not-supported', param: 'tools' },
+        ),
+      );
+    }
 
     const granted = verdict.grant;
     const controller = new AbortController();
@@ -162,8 +182,12 @@ export function createOpenAICompatibleHandler(
     const user = granted.user ?? body.user ?? metadata.userId;
     const iterator = model
       .stream({
-        messages: body.messages,
+        messages: toolCalling ? body.messages : withoutToolMessages(body.messages),
         ...(body.instructions !== undefined ? { instructions: body.instructions } : {}),
+        ...(body.tools.length > 0 ? { tools: body.tools } : {}),
+        ...(body.tools.length > 0 && body.toolChoice !== undefined
+          ? { toolChoice: body.toolChoice }
+          : {}),
         ...(user !== undefined ? { user } : {}),
         signal: controller.signal,
         metadata: { ...metadata, ...granted.metadata },
