@@ -39,9 +39,9 @@ const errors = views.filter((item) => item.kind === 'error');
 const updates = views.filter(
   (item) => item.from === 'robot' && item.kind === 'stream' && !item.finished,
 );
-const ok = finals.length === 4 && errors.length === 1 && updates.length > 4;
+const ok = finals.length === 6 && errors.length === 1 && updates.length > 4;
 console.log(
-  `\n${ok ? 'demo ok' : 'demo FAILED'}: ${finals.length} replies finished (streamed, interrupted, failed, group), ` +
+  `\n${ok ? 'demo ok' : 'demo FAILED'}: ${finals.length} replies finished (streamed, interrupted, failed, group, command, tool), ` +
     `${errors.length} error message, ${updates.length} intermediate updates.`,
 );
 process.exitCode = ok ? 0 : 1;

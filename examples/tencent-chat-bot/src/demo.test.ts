@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from './config.ts';
 import { runTencentDemo } from './demo.ts';
+import { HELP_TEXT } from './handlers.ts';
 
 describe('Tencent Cloud Chat demo', () => {
   it('streams, interrupts, reports an error and answers a group, as a client sees it', async () => {
@@ -11,7 +12,9 @@ describe('Tencent Cloud Chat demo', () => {
         byMessage.set(item.messageId, [...(byMessage.get(item.messageId) ?? []), item]);
       }
     }
-    const [streamed, interrupted, failed, errorMessage, group] = [...byMessage.values()];
+    const [streamed, interrupted, failed, errorMessage, group, help, order] = [
+      ...byMessage.values(),
+    ];
     // 1. One chatbot message: grows through versions, only the last is finished.
     expect(streamed?.length).toBeGreaterThan(2);
     expect(
@@ -36,6 +39,14 @@ describe('Tencent Cloud Chat demo', () => {
     // 4. The group @-mention is answered in the group, without the mention in the question.
     expect(group?.[0]?.conversation).toBe('group @TGS#demo');
     expect(group?.at(-1)?.text.startsWith('You asked: "hello group"')).toBe(true);
+    // 5. /help is answered by the command handler.
+    expect(help?.at(-1)).toMatchObject({ kind: 'stream', finished: true, text: HELP_TEXT });
+    // 6. The model called lookUpOrder and answered from the order service's result.
+    expect(order?.at(-1)).toMatchObject({
+      kind: 'stream',
+      finished: true,
+      text: 'Let me check that order.\n\nOrder 1001 is shipped; it should arrive tomorrow.',
+    });
   });
 });
 

@@ -48,8 +48,8 @@ function view(
 
 /**
  * The offline demo: a local Tencent Cloud Chat (REST API + webhooks on 127.0.0.1), the example's
- * bot server, and a simulated user. Shows a streamed reply, an interrupted reply, an error reply
- * and a group @-mention, as a chat client sees them.
+ * bot server, and a simulated user. Shows a streamed reply, an interrupted reply, an error reply,
+ * a group @-mention, a command (`/help`) and an answer that used a tool, as a chat client sees them.
  */
 export async function runTencentDemo(
   options: {
@@ -175,6 +175,14 @@ export async function runTencentDemo(
       text: `@${robotId} hello group`,
       atUserIds: [robotId],
     });
+    await settle();
+
+    // 5. A command answered by a handler, without the model.
+    await say('/help');
+    await settle();
+
+    // 6. A question the model answers with a tool: it calls lookUpOrder, then answers from it.
+    await say('Where is order 1001?');
     await settle();
   } finally {
     clearInterval(watcher);

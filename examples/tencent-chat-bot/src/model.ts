@@ -5,7 +5,8 @@ import { createOpenAICompatible } from '@imbridge/llm';
 /**
  * The offline model used when no LLM is configured: it streams a canned answer chunk by chunk,
  * like a real model would. Questions containing "fail" make it fail mid-answer; questions
- * containing "story" make it talk long enough to be interrupted.
+ * containing "story" make it talk long enough to be interrupted; "order 1001" makes it call the
+ * `lookUpOrder` tool and answer from the tool's result, as a real model with tools does.
  */
 export function createOfflineModel(options: { chunkDelayMs?: number } = {}): LanguageModel {
   const delayMs = options.chunkDelayMs ?? 60;
@@ -13,7 +14,29 @@ export function createOfflineModel(options: { chunkDelayMs?: number } = {}): Lan
     provider: 'offline',
     modelId: 'scripted-demo',
     scripts: (request) => {
-      const question = request.messages.at(-1)?.content ?? '';
+      const last = request.messages.at(-1);
+      if (last?.role === 'tool') {
+        const order = JSON.parse(last.content) as {
+          orderId: string;
+          status?: string;
+          eta?: string;
+        };
+        const answer =
+          order.status === undefined
+            ? `I could not find order ${order.orderId}. Please check the number.`
+            : `Order ${order.orderId} is ${order.status}; it should arrive ${order.eta}.`;
+        return { steps: textSteps(answer, { chunkSize: 6, delayMs }) };
+      }
+      const question = last?.content ?? '';
+      const orderId = /order\s*#?(\d+)/i.exec(question)?.[1];
+      if (orderId !== undefined && request.tools?.some((tool) => tool.name === 'lookUpOrder')) {
+        return {
+          steps: [
+            ...textSteps('Let me check that order.', { chunkSize: 6, delayMs }),
+            { type: 'tool-call', toolName: 'lookUpOrder', input: { orderId } },
+          ],
+        };
+      }
       if (/fail/i.test(question)) {
         return {
           steps: [

@@ -13,6 +13,7 @@ import {
 import { redisState } from '@imbridge/redis';
 import { createTencentChatAdapter, type TencentChatAdapter } from '@imbridge/tencent-chat';
 import { type BotConfig, readConfig } from './config.ts';
+import { middleware, tools } from './handlers.ts';
 import { createModelFromEnv } from './model.ts';
 
 /**
@@ -61,6 +62,9 @@ export async function startBotServer(options: {
     errorMessage: 'Sorry, I could not answer that. Please try again.',
     logger: options.logger,
     state: options.state ?? ownState,
+    // Commands answered without the model, and a tool the model may call (see handlers.ts).
+    middleware,
+    tools,
   });
   const webhook = toNodeListener(bot.webhook(adapter));
   const server = createServer((request, response) => {

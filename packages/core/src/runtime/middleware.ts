@@ -54,7 +54,7 @@ export interface MessageContext<Raw = unknown> {
   readonly conversationId: string;
   /** Where replies and posts go. */
   readonly target: ReplyTarget;
-  /** The conversation so far, oldest first, ending with this message (empty with `history: false`). */
+  /** The conversation so far, oldest first, ending with this message (only it with `history: false`). */
   readonly history: ReadonlyArray<ModelMessage>;
   /** Fires when the turn is interrupted (Stop, a newer message, shutdown). */
   readonly signal: AbortSignal;
