@@ -4,6 +4,10 @@ import { createTsupConfig } from '../../tsup.config.base.ts';
 export default defineConfig(
   createTsupConfig({
     packageDirectory: import.meta.dirname,
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'ai-sdk': 'src/ai-sdk/index.ts',
+      testing: 'src/testing/index.ts',
+    },
   }),
 );

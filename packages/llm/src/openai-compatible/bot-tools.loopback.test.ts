@@ -84,7 +84,7 @@ describe('bot tools over a real OpenAI-compatible call', () => {
         },
       },
     ]);
-    expect((second?.['messages'] as unknown[]).slice(-2)).toEqual([
+    expect(((second?.['messages'] ?? []) as unknown[]).slice(-2)).toEqual([
       expect.objectContaining({
         role: 'assistant',
         tool_calls: [
