@@ -1,9 +1,9 @@
 import { consoleLogger } from '@imbridge/core';
 import { createApp } from './app.ts';
-import { createTencentBot, tencentOptionsFromEnv } from './bot.ts';
+import { createTencentBot } from './bot.ts';
 
 const logger = consoleLogger({ level: 'info' });
-const { bot, webhook } = createTencentBot({ adapter: tencentOptionsFromEnv(), logger });
+const { bot, webhook } = createTencentBot({ logger });
 const port = Number(process.env.PORT ?? 3000);
 const server = createApp(webhook, { logger }).listen(port, process.env.HOST ?? '0.0.0.0', () => {
   console.log(`webhook listening on port ${port}: POST /tencent-chat/webhook`);

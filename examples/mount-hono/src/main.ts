@@ -1,10 +1,10 @@
 import { serve } from '@hono/node-server';
 import { consoleLogger } from '@imbridge/core';
 import { createApp } from './app.ts';
-import { createTencentBot, tencentOptionsFromEnv } from './bot.ts';
+import { createTencentBot } from './bot.ts';
 
 const logger = consoleLogger({ level: 'info' });
-const { bot, webhook } = createTencentBot({ adapter: tencentOptionsFromEnv(), logger });
+const { bot, webhook } = createTencentBot({ logger });
 const app = createApp(() => webhook);
 const server = serve(
   {

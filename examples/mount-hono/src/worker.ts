@@ -1,6 +1,6 @@
 import type { RequestHandler } from '@imbridge/core';
 import { createApp } from './app.ts';
-import { createTencentBot, tencentOptionsFromEnv } from './bot.ts';
+import { createTencentBot } from './bot.ts';
 
 /** The worker's environment: the `TENCENT_IM_*` variables and secrets (`wrangler secret put`). */
 type Bindings = Record<string, string | undefined>;
@@ -9,7 +9,7 @@ type Bindings = Record<string, string | undefined>;
 let webhook: RequestHandler | undefined;
 
 const app = createApp<{ Bindings: Bindings }>((c) => {
-  webhook ??= createTencentBot({ adapter: tencentOptionsFromEnv(c.env) }).webhook;
+  webhook ??= createTencentBot({ adapter: { env: c.env } }).webhook;
   return webhook;
 });
 

@@ -5,11 +5,11 @@ import { consoleLogger } from '@imbridge/core';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { createTencentBot, tencentOptionsFromEnv } from './bot';
+import { createTencentBot } from './bot';
 
 async function bootstrap(): Promise<void> {
   const logger = consoleLogger({ level: 'info' });
-  const tencentBot = createTencentBot({ adapter: tencentOptionsFromEnv(), logger });
+  const tencentBot = createTencentBot({ logger });
   // rawBody: true keeps the exact request bytes in req.rawBody next to the parsed JSON body:
   // the webhook reads them itself, the rest of the app keeps req.body.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forBot(tencentBot), {

@@ -1,9 +1,9 @@
 import { consoleLogger } from '@imbridge/core';
-import { createTencentBot, tencentOptionsFromEnv } from './bot.ts';
+import { createTencentBot } from './bot.ts';
 import { createWebhookServer, listen } from './server.ts';
 
 const logger = consoleLogger({ level: 'info' });
-const { bot, webhook } = createTencentBot({ adapter: tencentOptionsFromEnv(), logger });
+const { bot, webhook } = createTencentBot({ logger });
 const server = createWebhookServer(webhook);
 const url = await listen(server, Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0');
 console.log(`webhook listening: ${url}`);

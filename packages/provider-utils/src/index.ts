@@ -14,6 +14,12 @@ export type {
 } from './body/read-body.ts';
 export { isRecord, parseJsonText, readBodyBytes, readBodyText } from './body/read-body.ts';
 export type {
+  EnvironmentReader,
+  EnvironmentVariables,
+  IntegerBounds,
+} from './environment/environment.ts';
+export { createEnvironmentReader, processEnvironment } from './environment/environment.ts';
+export type {
   ErrorClassification,
   ErrorCodeRow,
   ResponseClassifier,

@@ -6,7 +6,8 @@
  * @example
  * ```ts
  * import { createRongCloudAdapter } from '@imbridge/rongcloud';
- * const adapter = createRongCloudAdapter({ appKey, appSecret, botUserIds: ['bot-assistant'] });
+ * // appKey, appSecret, botUserIds… or the RONGCLOUD_* environment variables
+ * const adapter = createRongCloudAdapter({ botUserIds: ['bot-assistant'] });
  * const handler = createBot({ model }).webhook(adapter);
  * ```
  * @module

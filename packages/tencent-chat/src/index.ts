@@ -7,7 +7,8 @@
  * ```ts
  * import { createBot } from '@imbridge/core';
  * import { createTencentChatAdapter } from '@imbridge/tencent-chat';
- * const adapter = createTencentChatAdapter({ sdkAppId, secretKey, adminUserId: 'administrator', callbackToken });
+ * // sdkAppId, secretKey, callbackToken… or the TENCENT_IM_* environment variables
+ * const adapter = createTencentChatAdapter();
  * const handler = createBot({ model }).webhook(adapter);
  * ```
  * @module
@@ -37,6 +38,10 @@ export {
   parseMsgKey,
 } from './chatbot/payload.ts';
 export { createTencentChatClient } from './client/client.ts';
+export {
+  DEFAULT_ADMIN_USER_ID,
+  TENCENT_CHAT_ENV_VARIABLES,
+} from './client/environment.ts';
 export { classifyTencentError, USER_SIG_EXPIRED_CODE } from './client/errors.ts';
 export type {
   CallOptions,

@@ -86,6 +86,8 @@ export function createExampleBot(options: ExampleBotOptions): ExampleBot {
     robotIds: [options.robotId],
     minUpdateIntervalMs: MIN_UPDATE_INTERVAL_MS,
     logger,
+    // The playground's settings are all here: none comes from the user's shell.
+    env: {},
   });
   const rongCloud = createRongCloudAdapter({
     appKey: LOCAL_RONGCLOUD.appKey,
@@ -94,12 +96,14 @@ export function createExampleBot(options: ExampleBotOptions): ExampleBot {
     botUserIds: [options.botUserId],
     minUpdateIntervalMs: MIN_UPDATE_INTERVAL_MS,
     logger,
+    env: {},
   });
   const voiceAgent = createVoiceAgent({
     trtc: createTrtcClient({
       credentials: { secretId: LOCAL_TRTC.secretId, secretKey: LOCAL_TRTC.secretKey },
       region: LOCAL_TRTC.region,
       baseUrl: options.trtcBaseUrl,
+      env: {},
     }),
     sdkAppId: LOCAL_TRTC.sdkAppId,
     secretKey: LOCAL_TRTC.appSecretKey,
@@ -108,11 +112,13 @@ export function createExampleBot(options: ExampleBotOptions): ExampleBot {
     ttsConfig: { type: 'flow', voiceId: 'v-female-R2s4N9qJ', model: 'flow_01_turbo' },
     llm: { systemPrompt: 'You are the imbridge example voice agent. Answer in two sentences.' },
     logger,
+    env: {},
   });
   const trtcWebhook = createTrtcWebhookHandler({
     callbackKey: LOCAL_TRTC.callbackKey,
     onWebhook: (webhook) => voiceAgent.handleWebhook(webhook),
     logger,
+    env: {},
   });
   return {
     webhooks: {

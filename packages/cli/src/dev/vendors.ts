@@ -50,6 +50,8 @@ const BOT_PROFILE_URL = 'https://example.com/imbridge-dev/bot.png';
 
 async function seedTencentChat(chat: LocalTencentChat, robotId: string): Promise<void> {
   const client = createTencentChatClient({
+    // Settings were resolved by the command line (flags, its environment, .env): none is read again.
+    env: {},
     sdkAppId: LOCAL_TENCENT_CHAT.sdkAppId,
     secretKey: LOCAL_TENCENT_CHAT.secretKey,
     adminUserId: chat.adminUserId,
@@ -73,6 +75,8 @@ async function seedRongCloud(
   webhookUrl: string,
 ): Promise<void> {
   const client = createRongCloudClient({
+    // Settings were resolved by the command line (flags, its environment, .env): none is read again.
+    env: {},
     appKey: LOCAL_RONGCLOUD.appKey,
     appSecret: LOCAL_RONGCLOUD.appSecret,
     baseUrl: rongCloud.primaryUrl,

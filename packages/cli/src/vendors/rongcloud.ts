@@ -68,6 +68,8 @@ export function createRongCloudAppClient(
   options: { retry?: false } = {},
 ): RongCloudClient {
   return createRongCloudClient({
+    // Settings were resolved by the command line (flags, its environment, .env): none is read again.
+    env: {},
     appKey: app.appKey,
     appSecret: app.appSecret,
     ...(app.baseUrl === undefined ? { region: app.region } : { baseUrl: app.baseUrl }),

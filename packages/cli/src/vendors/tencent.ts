@@ -82,6 +82,8 @@ export function createTencentClient(
   options: { retry?: false } = {},
 ): TencentChatClient {
   return createTencentChatClient({
+    // Settings were resolved by the command line (flags, its environment, .env): none is read again.
+    env: {},
     sdkAppId: app.sdkAppId,
     secretKey: app.secretKey,
     adminUserId: app.adminUserId,

@@ -101,6 +101,8 @@ export function createTrtcApiClient(
   options: { retry?: false } = {},
 ): TRTCClient {
   return createTrtcClient({
+    // Settings were resolved by the command line (flags, its environment, .env): none is read again.
+    env: {},
     credentials: {
       secretId: api.secretId,
       secretKey: api.secretKey,

@@ -13,7 +13,9 @@ import {
   type ReplyTarget,
   ValidationError,
 } from '@imbridge/core';
+import { createEnvironmentReader } from '@imbridge/provider-utils';
 import { createRongCloudClient } from '../client/client.ts';
+import { connectionFromEnvironment } from '../client/environment.ts';
 import type { RongCloudClient } from '../client/types.ts';
 import { parseRongCloudWebhook } from '../webhooks/parse.ts';
 import {
@@ -26,6 +28,7 @@ import { type RongCloudAdapterOptions, resolveAdapterSettings } from './options.
 import { finalCalls, publishText, type StreamSinkSnapshot, streamSink, textSink } from './sinks.ts';
 
 const PLATFORM = 'rongcloud';
+const OWNER = 'createRongCloudAdapter';
 
 /** The RongCloud {@link ChatAdapter}, with its server API client exposed. */
 export interface RongCloudAdapter extends ChatAdapter {
@@ -64,21 +67,29 @@ function parseSnapshot(value: JsonValue): StreamSinkSnapshot {
  * never interrupted by users (a newer message can still supersede a reply under
  * `concurrency: 'interrupt'`).
  *
- * @throws {ValidationError} when an option is invalid, or `appSecret` is missing while
- * signatures are verified.
+ * Every option left out is read from its environment variable (`RONGCLOUD_APP_KEY`,
+ * `RONGCLOUD_APP_SECRET`, `RONGCLOUD_REGION` or `RONGCLOUD_BASE_URL`, `RONGCLOUD_BOT_USER_ID`; see
+ * `RONGCLOUD_ENV_VARIABLES`), from `process.env` or from the `env` option (a Worker's `env`); an
+ * option given in code always wins.
+ *
+ * @throws {ValidationError} when an option or a variable is invalid, or a required setting
+ *   (`appKey`, `appSecret`) is in neither the options nor the environment: the message names the
+ *   option and the variable, never a secret's value.
  * @example
  * ```ts
- * const adapter = createRongCloudAdapter({
- *   appKey: process.env.RONGCLOUD_APP_KEY ?? '',
- *   appSecret: process.env.RONGCLOUD_APP_SECRET ?? '',
- *   botUserIds: ['bot-assistant'],
- * });
+ * // RONGCLOUD_APP_KEY, RONGCLOUD_APP_SECRET, RONGCLOUD_BOT_USER_ID=bot-assistant
+ * const adapter = createRongCloudAdapter();
  * createServer(toNodeListener(createBot({ model }).webhook(adapter))).listen(3000);
+ *
+ * // Cloudflare Workers: pass the variables the fetch handler receives
+ * const workerAdapter = createRongCloudAdapter({ env });
  * ```
  */
-export function createRongCloudAdapter(options: RongCloudAdapterOptions): RongCloudAdapter {
-  const settings = resolveAdapterSettings(options);
-  const client = options.client ?? createRongCloudClient(options);
+export function createRongCloudAdapter(options: RongCloudAdapterOptions = {}): RongCloudAdapter {
+  const environment = createEnvironmentReader(OWNER, options.env);
+  const client =
+    options.client ?? createRongCloudClient(connectionFromEnvironment(options, OWNER, environment));
+  const settings = resolveAdapterSettings(options, environment);
   const log = createLogEmitter(options.logger);
   const botSet = settings.botUserIds === undefined ? undefined : new Set(settings.botUserIds);
   const answers = (botUserId: string): boolean => botSet === undefined || botSet.has(botUserId);

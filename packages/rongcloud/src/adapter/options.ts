@@ -1,4 +1,5 @@
 import { checkInteger, type LoggerOption, optionError } from '@imbridge/core';
+import type { EnvironmentReader } from '@imbridge/provider-utils';
 import {
   checkSecretInput,
   type ResolvedRetryOptions,
@@ -6,15 +7,20 @@ import {
   resolveRetryOptions,
   type SecretInput,
 } from '@imbridge/provider-utils';
+import { appSecretFromEnvironment, RONGCLOUD_ENV_VARIABLES } from '../client/environment.ts';
 import type { RongCloudClientOptions } from '../client/options.ts';
 import type { RongCloudClient } from '../client/types.ts';
-import { missingAppSecret } from '../webhooks/parse.ts';
 
-/** Options of {@link createRongCloudAdapter}: the client's, plus the bot's. */
+/**
+ * Options of {@link createRongCloudAdapter}: the client's, plus the bot's. Each setting that has
+ * an environment variable (see {@link RONGCLOUD_ENV_VARIABLES}) is read from it when left out; an
+ * option given in code always wins.
+ */
 export interface RongCloudAdapterOptions extends RongCloudClientOptions {
   /**
    * The bot user ids this adapter answers for (one adapter can serve several bots); webhooks for
-   * other bots are ignored. @default every bot whose webhook reaches this URL
+   * other bots are ignored. Left out: read from `RONGCLOUD_BOT_USER_ID` (one id, or several
+   * separated by commas). @default every bot whose webhook reaches this URL
    */
   botUserIds?: readonly string[] | undefined;
   /**
@@ -25,8 +31,9 @@ export interface RongCloudAdapterOptions extends RongCloudClientOptions {
   streaming?: boolean | undefined;
   /**
    * Verify the signature RongCloud puts on each webhook URL (`nonce`, `signTimestamp`,
-   * `signature`). Turning it off accepts anyone's webhooks — for local experiments only (a
-   * warning is logged). @default true
+   * `signature`) with the App Secret. Turning it off accepts anyone's webhooks — for local
+   * experiments only (a warning is logged). Only code can turn it off: there is no environment
+   * variable for it. @default true
    */
   verifySignatures?: boolean | undefined;
   /** Oldest webhook signature accepted, in milliseconds. @default 300_000 (5 min) */
@@ -46,7 +53,10 @@ export interface RongCloudAdapterOptions extends RongCloudClientOptions {
    * @default { maxRetries: 20, initialDelayMs: 500, maxDelayMs: 4_000, maxElapsedMs: 30_000 }
    */
   finalUpdateRetry?: RetryOptions | undefined;
-  /** Use an existing client (shares its rate limits). */
+  /**
+   * Use an existing client (shares its rate limits). `appKey`, `region`, `hosts` and `baseUrl`
+   * are then neither needed nor read; `appSecret` still verifies the webhooks.
+   */
   client?: RongCloudClient | undefined;
   /**
    * Where rejected webhooks are logged (`webhook-rejected` with the reason): the same logger as
@@ -82,26 +92,39 @@ function optionalInteger(value: number | undefined, name: string, fallback: numb
 }
 
 /**
- * Checks the adapter's own options when it is created. A missing `appSecret` fails here (not
- * as a 401 on every webhook) unless `verifySignatures: false` says so explicitly.
+ * Checks the adapter's own options when it is created, reading those left out from the
+ * environment. A missing `appSecret` fails here (not as a 401 on every webhook) unless
+ * `verifySignatures: false` says so explicitly.
  */
-export function resolveAdapterSettings(options: RongCloudAdapterOptions): RongCloudAdapterSettings {
+export function resolveAdapterSettings(
+  options: RongCloudAdapterOptions,
+  environment: EnvironmentReader,
+): RongCloudAdapterSettings {
+  const names = RONGCLOUD_ENV_VARIABLES;
   const verifySignatures = options.verifySignatures !== false;
   let appSecret: SecretInput | undefined;
   if (verifySignatures) {
-    if (options.appSecret === undefined) throw missingAppSecret(OWNER);
-    appSecret = checkSecretInput(options.appSecret, {
+    const secret = appSecretFromEnvironment(options, environment);
+    if (secret === undefined) {
+      throw environment.missing(
+        'appSecret',
+        names.appSecret,
+        'the App Secret of the RongCloud app, which verifies the webhooks (or pass verifySignatures: false to accept unsigned webhooks — not for production)',
+      );
+    }
+    appSecret = checkSecretInput(secret, {
       owner: OWNER,
       name: 'appSecret',
-      envVariable: 'RONGCLOUD_APP_SECRET',
+      envVariable: names.appSecret,
     });
   }
-  if (options.botUserIds !== undefined) {
-    const reference = { owner: OWNER, name: 'botUserIds', envVariable: 'RONGCLOUD_BOT_USER_ID' };
-    if (!Array.isArray(options.botUserIds) || options.botUserIds.length === 0) {
-      throw optionError(reference, 'a non-empty array of bot user ids', options.botUserIds);
+  const botUserIds = options.botUserIds ?? environment.list(names.botUserIds);
+  if (botUserIds !== undefined) {
+    const reference = { owner: OWNER, name: 'botUserIds', envVariable: names.botUserIds };
+    if (!Array.isArray(botUserIds) || botUserIds.length === 0) {
+      throw optionError(reference, 'a non-empty array of bot user ids', botUserIds);
     }
-    for (const userId of options.botUserIds) {
+    for (const userId of botUserIds) {
       if (typeof userId !== 'string' || userId.length === 0 || userId.length > 64) {
         throw optionError(reference, 'bot user ids of 1 to 64 characters', userId);
       }
@@ -114,7 +137,7 @@ export function resolveAdapterSettings(options: RongCloudAdapterOptions): RongCl
     appSecret,
     verifySignatures,
     webhookMaxAgeMs: optionalInteger(options.webhookMaxAgeMs, 'webhookMaxAgeMs', 300_000, 1_000),
-    botUserIds: options.botUserIds,
+    botUserIds,
     streaming: options.streaming !== false,
     minUpdateIntervalMs: optionalInteger(
       options.minUpdateIntervalMs,

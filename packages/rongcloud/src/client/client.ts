@@ -14,15 +14,15 @@ import { userMethods } from './users.ts';
  * transient failures (5xx, 429, codes 1000 and 1008; one retry loop per call), form or JSON
  * bodies chosen per endpoint, and typed results. Options are checked here: an empty `appKey`,
  * a missing `appSecret` or an unknown `region` fails at once with a message naming the option.
+ * Connection settings left out are read from the `RONGCLOUD_*` environment variables (an option
+ * given in code wins).
  *
- * @throws {ValidationError} when an option is invalid.
+ * @throws {ValidationError} when an option is invalid, or `appKey` / `appSecret` is in neither
+ *   the options nor the environment (the message names both).
  * @example
  * ```ts
- * const client = createRongCloudClient({
- *   appKey: process.env.RONGCLOUD_APP_KEY ?? '',
- *   appSecret: process.env.RONGCLOUD_APP_SECRET ?? '', // or an async resolver
- *   region: 'china',
- * });
+ * // RONGCLOUD_APP_KEY, RONGCLOUD_APP_SECRET (and RONGCLOUD_REGION or RONGCLOUD_BASE_URL)
+ * const client = createRongCloudClient();
  * await client.registerUser({ userId: 'assistant', name: 'Assistant' });
  * await client.createBot({
  *   userId: 'assistant', name: 'Assistant', type: 'Message AI', profileUrl: 'https://example.com/bot.png',
@@ -31,7 +31,7 @@ import { userMethods } from './users.ts';
  * ```
  * @see https://docs.rongcloud.cn/platform-chat-api/auth
  */
-export function createRongCloudClient(options: RongCloudClientOptions): RongCloudClient {
+export function createRongCloudClient(options: RongCloudClientOptions = {}): RongCloudClient {
   const transport = createRongCloudTransport(options);
   return {
     appKey: transport.appKey,

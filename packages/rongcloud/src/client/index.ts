@@ -28,6 +28,7 @@ export type {
 } from './bot-types.ts';
 export { DIFY_INTEGRATION_TYPES } from './bot-types.ts';
 export { createRongCloudClient } from './client.ts';
+export { RONGCLOUD_ENV_VARIABLES } from './environment.ts';
 export { classifyRongCloudError, RONGCLOUD_SIGNATURE_HINT } from './errors.ts';
 export type {
   MessageContent,

@@ -13,6 +13,7 @@ import {
   type SecretInput,
 } from '@imbridge/provider-utils';
 import type { RongCloudHeaderStyle } from '../signing/signature.ts';
+import type { RongCloudConnectionOptions } from './environment.ts';
 
 /**
  * RongCloud's Server API hosts per data centre: a primary and a backup. Choose the region where
@@ -42,16 +43,21 @@ export interface RongCloudHosts {
 
 /** Connection settings of {@link createRongCloudClient}. */
 export interface RongCloudClientOptions {
-  /** The app's App Key (`RONGCLOUD_APP_KEY` in the examples); sent in clear as `App-Key`. */
-  appKey: string;
   /**
-   * The app's App Secret (`RONGCLOUD_APP_SECRET`), or a function returning it. It signs every
-   * attempt and is never sent, logged or shown in an error. A resolver is called before every
-   * attempt, so a rotated secret is picked up at once.
+   * The app's App Key; sent in clear as `App-Key`. Left out: read from `RONGCLOUD_APP_KEY`;
+   * required from one or the other.
    */
-  appSecret: SecretInput;
+  appKey?: string | undefined;
   /**
-   * Data centre of the app: its primary and backup host.
+   * The app's App Secret, or a function returning it. It signs every attempt and is never sent,
+   * logged or shown in an error. A resolver is called before every attempt, so a rotated secret
+   * is picked up at once. Left out: read from `RONGCLOUD_APP_SECRET`; required from one or the
+   * other.
+   */
+  appSecret?: SecretInput | undefined;
+  /**
+   * Data centre of the app: its primary and backup host. Left out (with `hosts` and `baseUrl`):
+   * read from `RONGCLOUD_REGION`.
    *
    * @default 'china'
    */
@@ -64,7 +70,8 @@ export interface RongCloudClientOptions {
   hosts?: readonly string[] | undefined;
   /**
    * One base URL, e.g. `http://127.0.0.1:8080` for the local RongCloud (no backup host then).
-   * Leave out when `hosts` is given.
+   * Leave out when `hosts` is given. Left out (with `region` and `hosts`): read from
+   * `RONGCLOUD_BASE_URL`, which wins over `RONGCLOUD_REGION`.
    */
   baseUrl?: string | undefined;
   /**
@@ -101,6 +108,14 @@ export interface RongCloudClientOptions {
    * @default 'standard'
    */
   headerStyle?: RongCloudHeaderStyle | undefined;
+  /**
+   * Where the options left out are read from: the environment variables by name, e.g. the `env`
+   * a Cloudflare Worker's `fetch` handler receives (values that are not strings are ignored).
+   * When given, it is the only source.
+   *
+   * @default globalThis.process.env where there is one, otherwise nothing
+   */
+  env?: object | undefined;
 }
 
 /** Options every API call takes. */
@@ -198,7 +213,7 @@ function resolveBaseUrls(options: RongCloudClientOptions): string[] {
  * names the option, the value received (never the secret's) and the environment variable of the
  * examples.
  */
-export function resolveRongCloudSettings(options: RongCloudClientOptions): RongCloudSettings {
+export function resolveRongCloudSettings(options: RongCloudConnectionOptions): RongCloudSettings {
   const appKey = checkNonEmptyString(options.appKey, {
     owner: OWNER,
     name: 'appKey',

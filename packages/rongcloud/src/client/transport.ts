@@ -1,6 +1,7 @@
 import { TokenBucket, ValidationError } from '@imbridge/core';
 import { createVendorHttp, resolveSecret } from '@imbridge/provider-utils';
 import { signRongCloudRequest } from '../signing/signature.ts';
+import { connectionFromEnvironment } from './environment.ts';
 import { classifyRongCloudResponse } from './errors.ts';
 import {
   APP_SECRET_OPTION,
@@ -92,8 +93,10 @@ function formFields(
  * timeouts, sticky failover to the backup host and secret-free typed errors to the HTTP layer —
  * the one retry loop of a call.
  */
-export function createRongCloudTransport(options: RongCloudClientOptions): RongCloudTransport {
-  const settings = resolveRongCloudSettings(options);
+export function createRongCloudTransport(options: RongCloudClientOptions = {}): RongCloudTransport {
+  const settings = resolveRongCloudSettings(
+    connectionFromEnvironment(options, 'createRongCloudClient'),
+  );
   const buckets = new Map<string, TokenBucket>();
   const callSecrets = new SecretRegistry();
   let resolvedSecret: string | undefined;

@@ -34,9 +34,9 @@ const FAST_FINAL = { maxRetries: 6, initialDelayMs: 20, maxDelayMs: 80 };
 
 describe('createTencentChatAdapter: safe by default', () => {
   it('requires callbackToken at construction, naming the env variable and the explicit way out', () => {
-    expect(() => createTencentChatAdapter({ ...base })).toThrow(ValidationError);
-    expect(() => createTencentChatAdapter({ ...base, callbackToken: undefined })).toThrow(
-      /callbackToken must be the callback token from the console \(or pass verifySignatures: false .*\), received nothing \(undefined\) \(examples read it from TENCENT_IM_CALLBACK_TOKEN\)/,
+    expect(() => createTencentChatAdapter({ ...base, env: {} })).toThrow(ValidationError);
+    expect(() => createTencentChatAdapter({ ...base, callbackToken: undefined, env: {} })).toThrow(
+      /callbackToken is required \(option callbackToken or env TENCENT_IM_CALLBACK_TOKEN\): the callback token from the console \(or pass verifySignatures: false .*\)/,
     );
   });
 

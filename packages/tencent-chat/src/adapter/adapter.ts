@@ -14,7 +14,9 @@ import {
   SignatureVerificationError,
   ValidationError,
 } from '@imbridge/core';
+import { createEnvironmentReader } from '@imbridge/provider-utils';
 import { createTencentChatClient } from '../client/client.ts';
+import { connectionFromEnvironment } from '../client/environment.ts';
 import { newMessageKeys } from '../client/message-keys.ts';
 import type { TencentChatClient } from '../client/types.ts';
 import { parseTencentWebhook } from '../webhooks/parse.ts';
@@ -38,6 +40,7 @@ export interface TencentChatAdapter extends ChatAdapter {
 }
 
 const PLATFORM = 'tencent-chat';
+const OWNER = 'createTencentChatAdapter';
 
 /** Why a webhook was refused, for the log: the signature reason or the validation code. */
 function rejectionReason(error: unknown): string {
@@ -60,26 +63,37 @@ function replyRate(callsPerSecondPerApi: number): number {
  * an interrupt of the reply it names, and streams replies from the robot in the chosen mode.
  * Errors become `src: 23` messages in `custom-message` mode, text messages otherwise.
  *
+ * Every option left out is read from its environment variable (`TENCENT_IM_SDK_APP_ID`,
+ * `TENCENT_IM_SECRET_KEY`, `TENCENT_IM_CALLBACK_TOKEN`, `TENCENT_IM_ROBOT_ID`…; see
+ * `TENCENT_CHAT_ENV_VARIABLES`), from `process.env` or from the `env` option (a Worker's `env`);
+ * an option given in code always wins.
+ *
  * Safe and visible by default: `callbackToken` is required (or `verifySignatures: false`, which
  * logs a warning once), options are checked here, and every rejected webhook is logged with its
  * reason. A group stop request only arrives when the console enables
  * `Group.CallbackAfterSendMsg` (see the guide: it sends every group message to your server).
  *
- * @throws {ValidationError} when an option is invalid or `callbackToken` is missing.
+ * @throws {ValidationError} when an option or a variable is invalid, or a required setting
+ *   (`sdkAppId`, `secretKey`, `callbackToken`) is in neither the options nor the environment: the
+ *   message names the option and the variable, never a secret's value.
  * @example
  * ```ts
- * const adapter = createTencentChatAdapter({
- *   sdkAppId: Number(process.env.TENCENT_IM_SDK_APP_ID),
- *   secretKey: process.env.TENCENT_IM_SECRET_KEY ?? '',
- *   adminUserId: 'administrator',
- *   callbackToken: process.env.TENCENT_IM_CALLBACK_TOKEN,
- * });
+ * // TENCENT_IM_SDK_APP_ID, TENCENT_IM_SECRET_KEY, TENCENT_IM_CALLBACK_TOKEN, TENCENT_IM_ROBOT_ID
+ * const adapter = createTencentChatAdapter();
  * createServer(toNodeListener(createBot({ model }).webhook(adapter))).listen(3000);
+ *
+ * // Cloudflare Workers (no process.env): pass the env the fetch handler receives
+ * const workerAdapter = createTencentChatAdapter({ env });
  * ```
  */
-export function createTencentChatAdapter(options: TencentChatAdapterOptions): TencentChatAdapter {
-  const settings = resolveAdapterSettings(options);
-  const client = options.client ?? createTencentChatClient(options);
+export function createTencentChatAdapter(
+  options: TencentChatAdapterOptions = {},
+): TencentChatAdapter {
+  const environment = createEnvironmentReader(OWNER, options.env);
+  const client =
+    options.client ??
+    createTencentChatClient(connectionFromEnvironment(options, OWNER, environment));
+  const settings = resolveAdapterSettings(options, environment);
   const log = createLogEmitter(options.logger);
   const { streamMode, robotIds } = settings;
   const robotSet = robotIds !== undefined ? new Set(robotIds) : undefined;

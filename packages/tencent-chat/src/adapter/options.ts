@@ -1,4 +1,5 @@
 import { checkInteger, checkOneOf, type LoggerOption, optionError } from '@imbridge/core';
+import type { EnvironmentReader } from '@imbridge/provider-utils';
 import {
   checkSecretInput,
   type ResolvedRetryOptions,
@@ -6,9 +7,9 @@ import {
   resolveRetryOptions,
   type SecretInput,
 } from '@imbridge/provider-utils';
+import { TENCENT_CHAT_ENV_VARIABLES } from '../client/environment.ts';
 import type { TencentChatClientOptions } from '../client/options.ts';
 import type { TencentChatClient } from '../client/types.ts';
-import { missingCallbackToken } from '../webhooks/parse.ts';
 
 /** How replies are streamed into Tencent Cloud Chat. */
 export type TencentStreamMode =
@@ -19,21 +20,34 @@ export type TencentStreamMode =
   /** A plain text message modified with the whole text (works on every client; no finished flag). */
   | 'text-modify';
 
-/** Options of {@link createTencentChatAdapter}. */
+/**
+ * Options of {@link createTencentChatAdapter}. Each setting that has an environment variable
+ * (see {@link TENCENT_CHAT_ENV_VARIABLES}) is read from it when left out; an option given in code
+ * always wins.
+ */
 export interface TencentChatAdapterOptions extends TencentChatClientOptions {
   /**
-   * The console's callback token (`TENCENT_IM_CALLBACK_TOKEN` in the examples): every webhook
-   * must carry a valid `Sign` (60 s window). Required unless `verifySignatures` is `false`.
+   * The console's callback token: every webhook must carry a valid `Sign` (60 s window). Left
+   * out: read from `TENCENT_IM_CALLBACK_TOKEN`. Required from one or the other unless
+   * `verifySignatures` is `false` — a missing token never turns the check off by itself.
    */
   callbackToken?: SecretInput | undefined;
   /**
    * `false` accepts unsigned webhooks (a console without callback authentication, local
-   * experiments); a warning is logged once. @default true
+   * experiments); a warning is logged once. Only code can turn the check off: there is no
+   * environment variable for it. @default true
    */
   verifySignatures?: boolean | undefined;
-  /** How replies are streamed. @default 'custom-message' */
+  /**
+   * How replies are streamed. Left out: read from `TENCENT_IM_STREAM_MODE`.
+   * @default 'custom-message'
+   */
   streamMode?: TencentStreamMode | undefined;
-  /** Robots this bot answers for; webhooks for other robots are ignored. @default every `@RBT#` account */
+  /**
+   * Robots this bot answers for; webhooks for other robots are ignored. Left out: read from
+   * `TENCENT_IM_ROBOT_ID` (one id, or several separated by commas).
+   * @default every `@RBT#` account
+   */
   robotIds?: string[] | undefined;
   /** Minimum time between updates of one reply. @default 500 (custom-message, text-modify), 250 (stream-elem) */
   minUpdateIntervalMs?: number | undefined;
@@ -63,7 +77,10 @@ export interface TencentChatAdapterOptions extends TencentChatClientOptions {
    * @default { maxRetries: 20, initialDelayMs: 500, maxDelayMs: 4_000, maxElapsedMs: 30_000 }
    */
   finalUpdateRetry?: RetryOptions | undefined;
-  /** Use an existing client (shares its UserSig cache and rate limits). */
+  /**
+   * Use an existing client (shares its UserSig cache and rate limits). The connection options
+   * (`sdkAppId`, `secretKey`, `adminUserId`, `region`, `baseUrl`) are then neither needed nor read.
+   */
   client?: TencentChatClient | undefined;
   /**
    * Where rejected webhooks (bad `Sign`, wrong app, bad JSON, oversized body) and the
@@ -111,34 +128,47 @@ function optionalInteger(
 }
 
 /**
- * Checks the adapter's own options when it is created. A missing `callbackToken` fails here
- * (not as a 401 on every webhook) unless `verifySignatures: false` says so explicitly.
+ * Checks the adapter's own options when it is created, reading those left out from the
+ * environment. A missing `callbackToken` fails here (not as a 401 on every webhook) unless
+ * `verifySignatures: false` says so explicitly.
  */
-export function resolveAdapterSettings(options: TencentChatAdapterOptions): TencentAdapterSettings {
+export function resolveAdapterSettings(
+  options: TencentChatAdapterOptions,
+  environment: EnvironmentReader,
+): TencentAdapterSettings {
+  const names = TENCENT_CHAT_ENV_VARIABLES;
   const verifySignatures = options.verifySignatures !== false;
   let callbackToken: SecretInput | undefined;
   if (verifySignatures) {
-    if (options.callbackToken === undefined) throw missingCallbackToken(OWNER);
-    callbackToken = checkSecretInput(options.callbackToken, {
+    const token = options.callbackToken ?? environment.text(names.callbackToken);
+    if (token === undefined) {
+      throw environment.missing(
+        'callbackToken',
+        names.callbackToken,
+        'the callback token from the console (or pass verifySignatures: false to accept unsigned webhooks — not for production)',
+      );
+    }
+    callbackToken = checkSecretInput(token, {
       owner: OWNER,
       name: 'callbackToken',
-      envVariable: 'TENCENT_IM_CALLBACK_TOKEN',
+      envVariable: names.callbackToken,
     });
   }
   const streamMode =
     options.streamMode === undefined
-      ? 'custom-message'
+      ? (environment.oneOf('streamMode', names.streamMode, MODES) ?? 'custom-message')
       : checkOneOf(
           options.streamMode,
-          { owner: OWNER, name: 'streamMode', envVariable: 'TENCENT_IM_STREAM_MODE' },
+          { owner: OWNER, name: 'streamMode', envVariable: names.streamMode },
           MODES,
         );
-  if (options.robotIds !== undefined) {
-    const reference = { owner: OWNER, name: 'robotIds', envVariable: 'TENCENT_IM_ROBOT_ID' };
-    if (!Array.isArray(options.robotIds) || options.robotIds.length === 0) {
-      throw optionError(reference, 'a non-empty array of @RBT# robot ids', options.robotIds);
+  const robotIds = options.robotIds ?? environment.list(names.robotIds);
+  if (robotIds !== undefined) {
+    const reference = { owner: OWNER, name: 'robotIds', envVariable: names.robotIds };
+    if (!Array.isArray(robotIds) || robotIds.length === 0) {
+      throw optionError(reference, 'a non-empty array of @RBT# robot ids', robotIds);
     }
-    for (const robotId of options.robotIds) {
+    for (const robotId of robotIds) {
       if (typeof robotId !== 'string' || !robotId.startsWith('@RBT#')) {
         throw optionError(reference, 'robot ids that start with @RBT#', robotId);
       }
@@ -154,7 +184,7 @@ export function resolveAdapterSettings(options: TencentChatAdapterOptions): Tenc
     callbackToken,
     verifySignatures,
     streamMode,
-    robotIds: options.robotIds,
+    robotIds,
     minUpdateIntervalMs: optionalInteger(
       options.minUpdateIntervalMs,
       'minUpdateIntervalMs',

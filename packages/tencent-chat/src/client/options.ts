@@ -6,6 +6,7 @@ import {
   resolveRetryOptions,
   type SecretInput,
 } from '@imbridge/provider-utils';
+import type { TencentChatConnectionOptions } from './environment.ts';
 
 /**
  * Regional REST hosts: choose the region where the SDKAppID was created. The backup host is used
@@ -29,16 +30,38 @@ export type TencentChatRegion = keyof typeof TENCENT_CHAT_REGIONS;
 
 /** Connection settings shared by the REST client and the adapter. */
 export interface TencentChatClientOptions {
-  /** The app's SDKAppID (`TENCENT_IM_SDK_APP_ID` in the examples). */
-  sdkAppId: number;
-  /** The app's secret key (console "密钥"), or a function returning it. Never logged. */
-  secretKey: SecretInput;
-  /** An App admin account (REST calls must be made as an admin). */
-  adminUserId: string;
-  /** Data centre of the app. @default 'china' */
+  /**
+   * The app's SDKAppID. Left out: read from `TENCENT_IM_SDK_APP_ID` (a decimal integer); required
+   * from one or the other.
+   */
+  sdkAppId?: number | undefined;
+  /**
+   * The app's secret key (console "密钥"), or a function returning it. Never logged. Left out:
+   * read from `TENCENT_IM_SECRET_KEY`; required from one or the other.
+   */
+  secretKey?: SecretInput | undefined;
+  /**
+   * An App admin account (REST calls must be made as an admin). Left out: read from
+   * `TENCENT_IM_ADMIN_USER_ID`. @default 'administrator' (the admin every new app has)
+   */
+  adminUserId?: string | undefined;
+  /**
+   * Data centre of the app. Left out (and `baseUrl` too): read from `TENCENT_IM_REGION`.
+   * @default 'china'
+   */
   region?: TencentChatRegion | undefined;
-  /** Overrides the regional host, e.g. `http://127.0.0.1:8080` for a local emulator (no backup host). */
+  /**
+   * Overrides the regional host, e.g. `http://127.0.0.1:8080` for a local emulator (no backup
+   * host). Left out (and `region` too): read from `TENCENT_IM_BASE_URL`.
+   */
   baseUrl?: string | undefined;
+  /**
+   * Where the options left out are read from: the environment variables by name, e.g. the `env`
+   * a Cloudflare Worker's `fetch` handler receives (values that are not strings are ignored).
+   * When given, it is the only source.
+   * @default globalThis.process.env where there is one, otherwise nothing
+   */
+  env?: object | undefined;
   /** Custom fetch (proxies, tests). @default globalThis.fetch */
   fetch?: typeof fetch | undefined;
   /** Limit per HTTP attempt (answer headers and body), in milliseconds. @default 10_000 */
@@ -87,10 +110,13 @@ export interface TencentChatSettings {
 const OWNER = 'createTencentChatClient';
 
 /**
- * Checks the options when the client is created: a wrong value fails here with a message that
- * names the option, the value received (never a secret's) and the env variable of the examples.
+ * Checks the options when the client is created (after the settings left out were read from the
+ * environment): a wrong value fails here with a message that names the option, the value received
+ * (never a secret's) and the env variable.
  */
-export function resolveTencentChatSettings(options: TencentChatClientOptions): TencentChatSettings {
+export function resolveTencentChatSettings(
+  options: TencentChatConnectionOptions,
+): TencentChatSettings {
   const sdkAppId = checkInteger(
     options.sdkAppId,
     { owner: OWNER, name: 'sdkAppId', envVariable: 'TENCENT_IM_SDK_APP_ID' },

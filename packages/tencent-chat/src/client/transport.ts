@@ -8,6 +8,7 @@ import {
 } from '@imbridge/provider-utils';
 import { randomUint32 } from '../internal/random.ts';
 import { genUserSig } from '../user-sig/user-sig.ts';
+import { connectionFromEnvironment } from './environment.ts';
 import { classifyTencentError, USER_SIG_EXPIRED_CODE } from './errors.ts';
 import {
   type CallOptions,
@@ -78,7 +79,9 @@ export interface TencentChatTransportHooks {
 export function createTencentChatTransport(
   options: TencentChatClientOptions & TencentChatTransportHooks,
 ): TencentChatTransport {
-  const settings = resolveTencentChatSettings(options);
+  const settings = resolveTencentChatSettings(
+    connectionFromEnvironment(options, 'createTencentChatClient'),
+  );
   const buckets = new Map<string, TokenBucket>();
   let cachedSig: { value: string; renewAtSeconds: number } | undefined;
   let pendingSig: Promise<string> | undefined;

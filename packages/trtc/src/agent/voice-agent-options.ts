@@ -14,8 +14,13 @@ import {
   type StateAdapter,
   withStateTimeouts,
 } from '@imbridge/core';
-import { checkSecretInput, type SecretInput } from '@imbridge/provider-utils';
-import type { TRTCClient } from '../client/client.ts';
+import {
+  checkSecretInput,
+  createEnvironmentReader,
+  type SecretInput,
+} from '@imbridge/provider-utils';
+import { createTrtcClient, type TRTCClient } from '../client/client.ts';
+import { TRTC_ENV_VARIABLES } from '../client/options.ts';
 import type { VoiceAgentOptions } from './voice-agent-types.ts';
 
 /** Who checks the options, in messages. */
@@ -123,10 +128,37 @@ export function checkAgentUserId(value: unknown, name: string): string {
   return text;
 }
 
-/** Checks every option of `createVoiceAgent`. */
+/**
+ * Checks every option of `createVoiceAgent`, reading `sdkAppId`, `secretKey` and `publicUrl` from
+ * the environment when left out (and making the client from it when `trtc` is left out).
+ */
 export function resolveVoiceAgentSettings(options: VoiceAgentOptions): VoiceAgentSettings {
   if (typeof options !== 'object' || options === null) {
     throw optionError({ owner: AGENT_OWNER, name: 'options' }, 'an options object', options);
+  }
+  const names = TRTC_ENV_VARIABLES;
+  const environment = createEnvironmentReader(AGENT_OWNER, options.env);
+  const sdkAppId =
+    options.sdkAppId ??
+    environment.integer('sdkAppId', names.sdkAppId, { min: 1, max: 4_294_967_295 });
+  if (sdkAppId === undefined) {
+    throw environment.missing('sdkAppId', names.sdkAppId, 'the SDKAppID of your TRTC application');
+  }
+  const secretKey = options.secretKey ?? environment.text(names.sdkSecretKey);
+  if (secretKey === undefined) {
+    throw environment.missing(
+      'secretKey',
+      names.sdkSecretKey,
+      "the SDK secret key of that application (not the Cloud API key), which signs the agent's UserSig",
+    );
+  }
+  const publicUrl = options.publicUrl ?? environment.text(names.publicUrl);
+  if (publicUrl === undefined) {
+    throw environment.missing(
+      'publicUrl',
+      names.publicUrl,
+      'the public URL at which TRTC reaches the agent, e.g. https://bot.example.com/trtc/v1',
+    );
   }
   const model = checkModel(options.model);
   const state = checkState(options.state);
@@ -150,16 +182,17 @@ export function resolveVoiceAgentSettings(options: VoiceAgentOptions): VoiceAgen
     );
   }
   return {
-    trtc: checkTrtc(options.trtc),
+    trtc:
+      options.trtc === undefined ? createTrtcClient({ env: options.env }) : checkTrtc(options.trtc),
     sdkAppId: checkInteger(
-      options.sdkAppId,
+      sdkAppId,
       { owner: AGENT_OWNER, name: 'sdkAppId', envVariable: 'TRTC_SDK_APP_ID' },
       { min: 1, max: 4_294_967_295 },
     ),
-    secretKey: checkSecretInput(options.secretKey, AGENT_SECRET_KEY_OPTION),
+    secretKey: checkSecretInput(secretKey, AGENT_SECRET_KEY_OPTION),
     tokenSecret,
     model,
-    apiUrl: apiUrlOf(options.publicUrl),
+    apiUrl: apiUrlOf(publicUrl),
     agentUserId:
       options.agentUserId === undefined
         ? 'imbridge-voice-agent'

@@ -41,28 +41,40 @@ export type VoiceAgentLLMOptions = Pick<
 /** `AgentConfig` without the fields the agent fills in (its user, UserSig and target). */
 export type VoiceAgentConfig = Omit<AgentConfig, 'userId' | 'userSig' | 'targetUserId'>;
 
-/** Options of {@link createVoiceAgent}. */
+/**
+ * Options of {@link createVoiceAgent}. Each setting that has an environment variable (see
+ * `TRTC_ENV_VARIABLES`) is read from it when left out; an option given in code always wins.
+ */
 export interface VoiceAgentOptions {
-  /** The TRTC client that starts, stops and controls the conversations. */
-  trtc: TRTCClient;
-  /** The TRTC application (`TRTC_SDK_APP_ID` in the examples). */
-  sdkAppId: number;
   /**
-   * The application's SDK secret key from the TRTC console (`TRTC_SECRET_KEY`; not the Tencent
-   * Cloud API key): the agent's UserSig is made with it, and, unless `tokenSecret` is given, the
-   * key that signs the endpoint's session keys is derived from it. A value or a function
-   * returning it.
+   * The TRTC client that starts, stops and controls the conversations. Left out:
+   * `createTrtcClient({ env })`, which reads its settings from the environment
+   * (`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_REGION`…); its errors
+   * name `createTrtcClient`.
    */
-  secretKey: SecretInput;
+  trtc?: TRTCClient | undefined;
+  /**
+   * The TRTC application. Left out: read from `TRTC_SDK_APP_ID` (a decimal integer); required
+   * from one or the other.
+   */
+  sdkAppId?: number | undefined;
+  /**
+   * The application's SDK secret key from the TRTC console (not the Tencent Cloud API key): the
+   * agent's UserSig is made with it, and, unless `tokenSecret` is given, the key that signs the
+   * endpoint's session keys is derived from it. A value or a function returning it. Left out:
+   * read from `TRTC_SECRET_KEY`; required from one or the other.
+   */
+  secretKey?: SecretInput | undefined;
   /** The model that answers: any `@imbridge/llm` model (Dify, MiniMax, OpenAI-compatible) or yours. */
   model: LanguageModel;
   /**
    * The public URL at which TRTC reaches {@link VoiceAgent.handler}, e.g.
-   * `https://bot.example.com/trtc/v1/chat/completions` (`TRTC_AGENT_PUBLIC_URL`). A URL that does
-   * not end in `/chat/completions` gets `/chat/completions` appended. It is also the audience of
-   * the session keys: keys minted for another URL are refused.
+   * `https://bot.example.com/trtc/v1/chat/completions`. A URL that does not end in
+   * `/chat/completions` gets `/chat/completions` appended. It is also the audience of the session
+   * keys: keys minted for another URL are refused. Left out: read from `TRTC_AGENT_PUBLIC_URL`;
+   * required from one or the other.
    */
-  publicUrl: string;
+  publicUrl?: string | undefined;
   /** The agent's voice (required by TRTC). */
   ttsConfig: TTSConfig;
   /** Speech recognition. */
@@ -137,6 +149,14 @@ export interface VoiceAgentOptions {
   logger?: LoggerOption;
   /** The clock, in milliseconds since the epoch (tests). @default Date.now */
   now?: (() => number) | undefined;
+  /**
+   * Where the options left out are read from: the environment variables by name, e.g. the `env`
+   * a Cloudflare Worker's `fetch` handler receives (values that are not strings are ignored).
+   * When given, it is the only source (also for the client made when `trtc` is left out).
+   *
+   * @default globalThis.process.env where there is one, otherwise nothing
+   */
+  env?: object | undefined;
 }
 
 /** Options of {@link VoiceAgent.start}. */

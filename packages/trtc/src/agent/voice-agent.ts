@@ -92,21 +92,24 @@ async function resolveTarget(
  *   speak (`ServerPushText`); `describe` reads the task's state; `handleWebhook` refuses the key
  *   of a task TRTC reports stopped (902: the user left, the room was dismissed…).
  *
- * @throws {ValidationError} code `invalid-option` at creation for a bad option (naming it, never
- *   showing a secret).
+ * Every option left out that has an environment variable is read from it at creation:
+ * `sdkAppId` (`TRTC_SDK_APP_ID`), `secretKey` (`TRTC_SECRET_KEY`), `publicUrl`
+ * (`TRTC_AGENT_PUBLIC_URL`), and, without `trtc`, the client's (`TENCENTCLOUD_*`, `TRTC_ENDPOINT`,
+ * `TRTC_BASE_URL`); from `process.env` or the `env` option. An option given in code always wins.
+ *
+ * @throws {ValidationError} code `invalid-option` at creation for a bad option or variable, or a
+ *   required setting in neither the options nor the environment (naming the option and the
+ *   variable, never showing a secret).
  * @example
  * ```ts
  * import { createServer } from 'node:http';
  * import { toNodeListener } from '@imbridge/core';
  * import { createDify } from '@imbridge/llm';
- * import { createTrtcClient, createVoiceAgent } from '@imbridge/trtc';
+ * import { createVoiceAgent } from '@imbridge/trtc';
  *
+ * // TRTC_SDK_APP_ID, TRTC_SECRET_KEY, TRTC_AGENT_PUBLIC_URL, TENCENTCLOUD_SECRET_ID / _KEY / _REGION
  * const agent = createVoiceAgent({
- *   trtc: createTrtcClient({ region: 'ap-guangzhou' }), // TENCENTCLOUD_SECRET_ID / _KEY
- *   sdkAppId: Number(process.env.TRTC_SDK_APP_ID),
- *   secretKey: process.env.TRTC_SECRET_KEY ?? '',
  *   model: createDify({ apiKey: process.env.DIFY_API_KEY ?? '', app: 'chat' }),
- *   publicUrl: 'https://bot.example.com/v1/chat/completions',
  *   ttsConfig: { type: 'flow', voiceId: 'v-female-R2s4N9qJ', model: 'flow_01_turbo' },
  * });
  * createServer(toNodeListener(agent.handler)).listen(8080);

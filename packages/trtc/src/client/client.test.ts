@@ -196,7 +196,11 @@ describe('createTrtcClient over loopback HTTP', () => {
 
 describe('createTrtcClient option checks', () => {
   it.each([
-    ['no region', { credentials: { secretId: 'id', secretKey: 'key' } }, /region must be/],
+    [
+      'no region (in neither the options nor the env)',
+      { credentials: { secretId: 'id', secretKey: 'key' }, env: {} },
+      /region is required \(option region or env TENCENTCLOUD_REGION\)/,
+    ],
     [
       'a malformed region',
       { credentials: { secretId: 'id', secretKey: 'key' }, region: 'Guangzhou' },

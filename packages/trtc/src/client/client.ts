@@ -168,12 +168,20 @@ export interface TRTCClient {
  * Options are checked here: a missing secret, a malformed region or an unknown endpoint fails at
  * once with a message naming the option.
  *
- * Without `credentials`, the client reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and
- * `TENCENTCLOUD_SESSION_TOKEN` from the environment once, at creation.
+ * Every option left out is read from its environment variable once, at creation: `credentials`
+ * from `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and `TENCENTCLOUD_SESSION_TOKEN`,
+ * `region` from `TENCENTCLOUD_REGION`, `endpoint` / `baseUrl` from `TRTC_ENDPOINT` /
+ * `TRTC_BASE_URL` (see `TRTC_ENV_VARIABLES`), from `process.env` or the `env` option; an option
+ * given in code always wins.
  *
- * @throws {ValidationError} code `invalid-option` when an option is invalid.
+ * @throws {ValidationError} code `invalid-option` when an option or a variable is invalid, or
+ *   the API key or the region is in neither the options nor the environment (the message names
+ *   both, never a secret's value).
  * @example
  * ```ts
+ * // TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_REGION
+ * const trtc = createTrtcClient();
+ *
  * const client = createTrtcClient({
  *   credentials: {
  *     secretId: process.env.TENCENTCLOUD_SECRET_ID ?? '',
@@ -186,7 +194,7 @@ export interface TRTCClient {
  * ```
  * @see https://trtc.io/document/34262 (TRTC API 3.0 endpoints)
  */
-export function createTrtcClient(options: TRTCClientOptions): TRTCClient {
+export function createTrtcClient(options: TRTCClientOptions = {}): TRTCClient {
   const transport = createTrtcTransport(options);
   // The typed actions check their options with zod: loaded with the first of them, not at import.
   let loaded: Promise<AIConversationMethods & AITranscriptionMethods> | undefined;

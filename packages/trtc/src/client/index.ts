@@ -45,7 +45,13 @@ export type {
   TRTCCredentialsInput,
   TRTCEndpoint,
 } from './options.ts';
-export { DEFAULT_TRTC_RETRY, TRTC_API_VERSION, TRTC_ENDPOINTS, TRTC_SERVICE } from './options.ts';
+export {
+  DEFAULT_TRTC_RETRY,
+  TRTC_API_VERSION,
+  TRTC_ENDPOINTS,
+  TRTC_ENV_VARIABLES,
+  TRTC_SERVICE,
+} from './options.ts';
 export type { RoomId } from './room.ts';
 export { MAX_NUMERIC_ROOM_ID } from './room.ts';
 export type {

@@ -7,6 +7,8 @@ import {
 } from '@imbridge/core';
 import {
   checkSecretInput,
+  createEnvironmentReader,
+  type EnvironmentReader,
   type ResolvedRetryOptions,
   type RetryOptions,
   resolveRetryOptions,
@@ -27,6 +29,24 @@ export const TRTC_ENDPOINTS = {
 
 /** A key of {@link TRTC_ENDPOINTS}. */
 export type TRTCEndpoint = keyof typeof TRTC_ENDPOINTS;
+
+/**
+ * The environment variable of each option of the client, the voice agent and the webhook handler,
+ * read when the option is left out (the names of the official Tencent Cloud SDKs, the examples and
+ * the `imbridge` CLI). An option given in code always wins.
+ */
+export const TRTC_ENV_VARIABLES = {
+  secretId: 'TENCENTCLOUD_SECRET_ID',
+  secretKey: 'TENCENTCLOUD_SECRET_KEY',
+  sessionToken: 'TENCENTCLOUD_SESSION_TOKEN',
+  region: 'TENCENTCLOUD_REGION',
+  endpoint: 'TRTC_ENDPOINT',
+  baseUrl: 'TRTC_BASE_URL',
+  sdkAppId: 'TRTC_SDK_APP_ID',
+  sdkSecretKey: 'TRTC_SECRET_KEY',
+  publicUrl: 'TRTC_AGENT_PUBLIC_URL',
+  callbackKey: 'TRTC_CALLBACK_KEY',
+} as const;
 
 /** The TRTC API version every action is called with (`X-TC-Version`). */
 export const TRTC_API_VERSION = '2019-07-22';
@@ -57,27 +77,36 @@ export interface TRTCClientOptions {
   /**
    * The API key. Left out: read once, at creation, from the environment variables
    * `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and `TENCENTCLOUD_SESSION_TOKEN`
-   * (the official SDKs' names).
+   * (the official SDKs' names); the first two are then required.
    */
   credentials?: TRTCCredentialsInput | undefined;
   /**
-   * The region sent as `X-TC-Region` (`TENCENTCLOUD_REGION` in the examples): the AI-conversation
-   * actions require it, e.g. `'ap-guangzhou'`, `'ap-singapore'`, `'ap-tokyo'`, `'na-siliconvalley'`.
-   * A call may override it.
+   * The region sent as `X-TC-Region`: the AI-conversation actions require it, e.g.
+   * `'ap-guangzhou'`, `'ap-singapore'`, `'ap-tokyo'`, `'na-siliconvalley'`. A call may override it.
+   * Left out: read from `TENCENTCLOUD_REGION`; required from one or the other.
    */
-  region: string;
+  region?: string | undefined;
   /**
    * The site: `'china'` (`trtc.tencentcloudapi.com`) or `'international'`
-   * (`trtc.intl.tencentcloudapi.com`).
+   * (`trtc.intl.tencentcloudapi.com`). Left out (and `baseUrl` too): read from `TRTC_ENDPOINT`.
    *
    * @default 'china'
    */
   endpoint?: TRTCEndpoint | undefined;
   /**
    * One base URL replacing the endpoint's, e.g. `http://127.0.0.1:8080` for the local TRTC or a
-   * proxy. Requests are still signed with service `trtc`, over the host of this URL.
+   * proxy. Requests are still signed with service `trtc`, over the host of this URL. Left out
+   * (and `endpoint` too): read from `TRTC_BASE_URL`.
    */
   baseUrl?: string | undefined;
+  /**
+   * Where the options left out are read from: the environment variables by name, e.g. the `env`
+   * a Cloudflare Worker's `fetch` handler receives (values that are not strings are ignored).
+   * When given, it is the only source.
+   *
+   * @default globalThis.process.env where there is one, otherwise nothing
+   */
+  env?: object | undefined;
   /**
    * Custom fetch (proxies, tests).
    *
@@ -173,24 +202,33 @@ export function checkRegion(value: unknown, reference: OptionReference): string 
   return text;
 }
 
-function environment(): Record<string, string | undefined> {
-  const process = (globalThis as { process?: { env?: Record<string, string | undefined> } })
-    .process;
-  return process?.env ?? {};
+function credentialsFromEnvironment(environment: EnvironmentReader): TRTCCredentials {
+  const names = TRTC_ENV_VARIABLES;
+  const secretId = environment.text(names.secretId);
+  if (secretId === undefined) {
+    throw environment.missing(
+      'credentials.secretId',
+      names.secretId,
+      'the SecretId of a Tencent Cloud API key allowed to call TRTC',
+    );
+  }
+  const secretKey = environment.text(names.secretKey);
+  if (secretKey === undefined) {
+    throw environment.missing(
+      'credentials.secretKey',
+      names.secretKey,
+      'the SecretKey of that API key (not the TRTC SDK secret key)',
+    );
+  }
+  const sessionToken = environment.text(names.sessionToken);
+  return sessionToken === undefined
+    ? { secretId, secretKey }
+    : { secretId, secretKey, sessionToken };
 }
 
-function checkCredentials(value: unknown): TRTCCredentialsInput {
+function checkCredentials(value: unknown, environment: EnvironmentReader): TRTCCredentialsInput {
   if (typeof value === 'function') return value as TRTCCredentialsInput;
-  if (value === undefined) {
-    const env = environment();
-    const fromEnv: TRTCCredentials = {
-      secretId: env.TENCENTCLOUD_SECRET_ID ?? '',
-      secretKey: env.TENCENTCLOUD_SECRET_KEY ?? '',
-    };
-    const token = env.TENCENTCLOUD_SESSION_TOKEN;
-    if (token !== undefined && token !== '') fromEnv.sessionToken = token;
-    return checkCredentials(fromEnv);
-  }
+  if (value === undefined) return credentialsFromEnvironment(environment);
   if (typeof value !== 'object' || value === null) {
     throw optionError(
       { owner: OWNER, name: 'credentials' },
@@ -209,38 +247,54 @@ function checkCredentials(value: unknown): TRTCCredentialsInput {
   return credentials;
 }
 
-function resolveBaseUrl(options: TRTCClientOptions): string {
+function resolveBaseUrl(options: TRTCClientOptions, environment: EnvironmentReader): string {
+  const endpoints = Object.keys(TRTC_ENDPOINTS) as TRTCEndpoint[];
+  const located = options.endpoint !== undefined || options.baseUrl !== undefined;
+  const baseUrl = located
+    ? options.baseUrl
+    : environment.url('baseUrl', TRTC_ENV_VARIABLES.baseUrl);
   const endpoint = checkOneOf(
-    options.endpoint ?? 'china',
-    { owner: OWNER, name: 'endpoint' },
-    Object.keys(TRTC_ENDPOINTS) as TRTCEndpoint[],
+    (located
+      ? options.endpoint
+      : environment.oneOf('endpoint', TRTC_ENV_VARIABLES.endpoint, endpoints)) ?? 'china',
+    { owner: OWNER, name: 'endpoint', envVariable: TRTC_ENV_VARIABLES.endpoint },
+    endpoints,
   );
-  if (options.baseUrl === undefined) return `https://${TRTC_ENDPOINTS[endpoint]}`;
-  const reference = { owner: OWNER, name: 'baseUrl', envVariable: 'TRTC_BASE_URL' };
-  const text = checkNonEmptyString(options.baseUrl, reference).trim();
+  if (baseUrl === undefined) return `https://${TRTC_ENDPOINTS[endpoint]}`;
+  const reference = { owner: OWNER, name: 'baseUrl', envVariable: TRTC_ENV_VARIABLES.baseUrl };
+  const text = checkNonEmptyString(baseUrl, reference).trim();
   if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) {
-    throw optionError(reference, 'an http(s) URL', options.baseUrl);
+    throw optionError(reference, 'an http(s) URL', baseUrl);
   }
   return text.replace(/\/+$/, '');
 }
 
 /**
- * Checks the options when the client is created: a wrong value fails here with a message that
- * names the option, the value received (never a secret's) and the environment variable of the
- * examples.
+ * Checks the options when the client is created, reading those left out from the environment
+ * ({@link TRTC_ENV_VARIABLES}): a wrong value fails here with a message that names the option,
+ * the value received (never a secret's) and the environment variable.
  */
 export function resolveTrtcSettings(options: TRTCClientOptions): TRTCSettings {
   if (typeof options !== 'object' || options === null) {
     throw optionError({ owner: OWNER, name: 'options' }, 'an options object', options);
   }
+  const environment = createEnvironmentReader(OWNER, options.env);
+  const region = options.region ?? environment.text(TRTC_ENV_VARIABLES.region);
+  if (region === undefined) {
+    throw environment.missing(
+      'region',
+      TRTC_ENV_VARIABLES.region,
+      'the region of the calls, e.g. ap-guangzhou or ap-singapore',
+    );
+  }
   return {
-    credentials: checkCredentials(options.credentials),
-    region: checkRegion(options.region, {
+    credentials: checkCredentials(options.credentials, environment),
+    region: checkRegion(region, {
       owner: OWNER,
       name: 'region',
-      envVariable: 'TENCENTCLOUD_REGION',
+      envVariable: TRTC_ENV_VARIABLES.region,
     }),
-    baseUrl: resolveBaseUrl(options),
+    baseUrl: resolveBaseUrl(options, environment),
     fetch: options.fetch,
     timeoutMs:
       options.timeoutMs === undefined

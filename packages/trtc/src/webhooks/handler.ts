@@ -11,14 +11,22 @@ import {
   optionError,
   type RequestHandler,
 } from '@imbridge/core';
+import { createEnvironmentReader } from '@imbridge/provider-utils';
+import { TRTC_ENV_VARIABLES } from '../client/options.ts';
 import { type ParseTrtcWebhookOptions, parseTrtcWebhook } from './parse.ts';
 import { rejectionReason, webhookAcknowledgement, webhookRejection } from './responses.ts';
 import type { TRTCWebhook } from './types.ts';
 
+const OWNER = 'createTrtcWebhookHandler';
+
 /** The `platform` of the handler's log entries. */
 export const TRTC_WEBHOOK_PLATFORM = 'trtc';
 
-/** Options of {@link createTrtcWebhookHandler}. */
+/**
+ * Options of {@link createTrtcWebhookHandler}. `callbackKey` left out is read from
+ * `TRTC_CALLBACK_KEY`; a key in neither is an error at creation unless `verifySignatures` is
+ * `false`.
+ */
 export interface TRTCWebhookHandlerOptions extends ParseTrtcWebhookOptions {
   /**
    * Called with each verified callback before it is acknowledged. A throw (or rejection) answers
@@ -34,6 +42,13 @@ export interface TRTCWebhookHandlerOptions extends ParseTrtcWebhookOptions {
    * @default warnings and errors to the console
    */
   logger?: LoggerOption;
+  /**
+   * Where `callbackKey` is read from when left out: the environment variables by name, e.g. the
+   * `env` a Cloudflare Worker's `fetch` handler receives. When given, it is the only source.
+   *
+   * @default globalThis.process.env where there is one, otherwise nothing
+   */
+  env?: object | undefined;
 }
 
 /**
@@ -44,11 +59,11 @@ export interface TRTCWebhookHandlerOptions extends ParseTrtcWebhookOptions {
  * URL set in the TRTC console, e.g. with `toNodeListener` from `@imbridge/core`.
  *
  * @throws {ValidationError} at creation when `onWebhook` is not a function, or when neither
- *   `callbackKey` nor `verifySignatures: false` is given.
+ *   `callbackKey` (nor `TRTC_CALLBACK_KEY`) nor `verifySignatures: false` is given.
  * @example
  * ```ts
+ * // The callback key from TRTC_CALLBACK_KEY
  * const handler = createTrtcWebhookHandler({
- *   callbackKey: process.env.TRTC_CALLBACK_KEY,
  *   onWebhook: (webhook) => {
  *     if (webhook.kind === 'message') console.log(webhook.userId, webhook.text);
  *   },
@@ -57,28 +72,24 @@ export interface TRTCWebhookHandlerOptions extends ParseTrtcWebhookOptions {
  * ```
  */
 export function createTrtcWebhookHandler(options: TRTCWebhookHandlerOptions): RequestHandler {
-  const { onWebhook, logger, ...parseOptions } = options;
+  const { onWebhook, logger, env, ...given } = options;
+  const environment = createEnvironmentReader(OWNER, env);
+  const parseOptions: ParseTrtcWebhookOptions = {
+    ...given,
+    callbackKey: given.callbackKey ?? environment.text(TRTC_ENV_VARIABLES.callbackKey),
+  };
   if (typeof onWebhook !== 'function') {
-    throw optionError(
-      { owner: 'createTrtcWebhookHandler', name: 'onWebhook' },
-      'a function',
-      onWebhook,
-    );
+    throw optionError({ owner: OWNER, name: 'onWebhook' }, 'a function', onWebhook);
   }
   const log = createLogEmitter(logger);
   if (parseOptions.verifySignatures === false) {
     log('warn', { event: 'signature-check-disabled', platform: TRTC_WEBHOOK_PLATFORM });
   } else if (parseOptions.callbackKey === undefined) {
     // Fails now, naming the option, rather than refusing every callback later.
-    throw optionError(
-      {
-        owner: 'createTrtcWebhookHandler',
-        name: 'callbackKey',
-        envVariable: 'TRTC_CALLBACK_KEY',
-        secret: true,
-      },
+    throw environment.missing(
+      'callbackKey',
+      TRTC_ENV_VARIABLES.callbackKey,
       'the callback signing key from the TRTC console (or verifySignatures: false — not for production)',
-      undefined,
     );
   }
 
