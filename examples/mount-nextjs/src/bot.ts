@@ -16,28 +16,8 @@ import {
 export interface TencentBot {
   bot: Bot;
   adapter: TencentChatAdapter;
-  /** `(request, { waitUntil? }) => Promise<Response>`: what every recipe mounts. */
+  /** `(request, context?) => Promise<Response>`: what every recipe mounts. */
   webhook: RequestHandler;
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new Error(`Set ${name}`);
-  return value;
-}
-
-/** The Tencent Cloud Chat adapter's options from the `TENCENT_IM_*` environment variables. */
-export function tencentOptionsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): TencentChatAdapterOptions {
-  return {
-    sdkAppId: Number(required(env, 'TENCENT_IM_SDK_APP_ID')),
-    secretKey: required(env, 'TENCENT_IM_SECRET_KEY'),
-    adminUserId: env.TENCENT_IM_ADMIN_USER_ID || 'administrator',
-    callbackToken: required(env, 'TENCENT_IM_CALLBACK_TOKEN'),
-    robotIds: [required(env, 'TENCENT_IM_ROBOT_ID')],
-    baseUrl: env.TENCENT_IM_BASE_URL || undefined,
-  };
 }
 
 /** An offline model that streams back what it was asked; replace it with a real one. */
@@ -54,17 +34,29 @@ export function createEchoModel(options: { delayMs?: number } = {}): LanguageMod
   });
 }
 
-/** Creates the adapter and the bot; `webhook` is the handler to mount. */
-export function createTencentBot(options: {
-  adapter: TencentChatAdapterOptions;
-  model?: LanguageModel | undefined;
-  logger?: LoggerOption;
-}): TencentBot {
+/**
+ * Creates the adapter and the bot; `webhook` is the handler to mount. The adapter reads each
+ * setting left out of `adapter` from the `TENCENT_IM_*` environment variables
+ * (`TENCENT_IM_SDK_APP_ID`, `TENCENT_IM_SECRET_KEY`, `TENCENT_IM_CALLBACK_TOKEN`,
+ * `TENCENT_IM_ROBOT_ID`, and optionally `TENCENT_IM_ADMIN_USER_ID`, `TENCENT_IM_BASE_URL`…) and
+ * says which one is missing.
+ */
+export function createTencentBot(
+  options: {
+    /** Adapter options; what is left out comes from the environment (or `adapter.env`). */
+    adapter?: TencentChatAdapterOptions | undefined;
+    model?: LanguageModel | undefined;
+    logger?: LoggerOption;
+    /** Where the reply's background work goes (Next.js `after`). */
+    waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  } = {},
+): TencentBot {
   const adapter = createTencentChatAdapter({ ...options.adapter, logger: options.logger });
   const bot = createBot({
     model: options.model ?? createEchoModel(),
     instructions: 'You are a helpful assistant. Answer briefly.',
     logger: options.logger,
+    waitUntil: options.waitUntil,
   });
   return { bot, adapter, webhook: bot.webhook(adapter) };
 }

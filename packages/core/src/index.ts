@@ -90,6 +90,7 @@ export type {
   Bot,
   BotOptions,
   ConcurrencyPolicy,
+  HandlerContext,
   HistoryOptions,
   LockSettings,
   RequestHandler,

@@ -335,3 +335,61 @@ describe('posting and handoff', () => {
     );
   });
 });
+
+describe('the handler second argument', () => {
+  it('takes a Next.js route context (ignored) or a Worker ExecutionContext (its waitUntil used)', async () => {
+    const { adapter, bot, conversation } = setup();
+    const handler = bot.webhook(adapter);
+    // A Next.js App Router route handler is called with `{ params: Promise<...> }`.
+    const nextContext = { params: Promise.resolve({ slug: ['tencent'] }) };
+    expect(
+      (
+        await handler(
+          adapter.request({ type: 'message', id: 'n1', userId: 'alice', text: 'Hi' }),
+          nextContext,
+        )
+      ).status,
+    ).toBe(200);
+    await bot.idle();
+    // A Worker's ExecutionContext is a class instance (no index signature) with waitUntil.
+    class ExecutionContextLike {
+      readonly handed: Promise<unknown>[] = [];
+      waitUntil(promise: Promise<unknown>): void {
+        this.handed.push(promise);
+      }
+      passThroughOnException(): void {}
+    }
+    const workerContext = new ExecutionContextLike();
+    await handler(
+      adapter.request({ type: 'message', id: 'n2', userId: 'alice', text: 'Again' }),
+      workerContext,
+    );
+    expect(workerContext.handed).toHaveLength(1);
+    await Promise.all(workerContext.handed);
+    expect(conversation().filter((message) => message.finished)).toHaveLength(2);
+  });
+
+  it('hands background work to the waitUntil option (Next.js after) when the call gives none', async () => {
+    const handed: Promise<unknown>[] = [];
+    const { adapter, bot, conversation } = setup({ waitUntil: (promise) => handed.push(promise) });
+    const handler = bot.webhook(adapter);
+    await handler(adapter.request({ type: 'message', id: 'a1', userId: 'alice', text: 'Hi' }), {
+      params: Promise.resolve({}),
+    });
+    expect(handed).toHaveLength(1);
+    await Promise.all(handed);
+    expect(conversation()[0]?.finished).toBe(true);
+    const own: Promise<unknown>[] = [];
+    await handler(adapter.request({ type: 'message', id: 'a2', userId: 'alice', text: 'Hi' }), {
+      waitUntil: (promise) => own.push(promise),
+    });
+    expect([handed.length, own.length]).toEqual([1, 1]);
+    await bot.idle();
+    expect(() =>
+      createBot({
+        model: createScriptedModel({ scripts: [{ steps: [] }] }),
+        waitUntil: 'after' as unknown as () => void,
+      }),
+    ).toThrow(/waitUntil must be a function/);
+  });
+});

@@ -14,6 +14,7 @@ import {
   type BotOptions,
   type CloseOptions,
   checkMiddleware,
+  type HandlerContext,
   resolveBotSettings,
   type WebhookContext,
   type WebhookHandler,
@@ -175,11 +176,18 @@ export function createBot(options: BotOptions): Bot {
     }
   };
 
+  const defaultWebhookContext: WebhookContext | undefined =
+    options.waitUntil === undefined ? undefined : { waitUntil: options.waitUntil };
+
   async function handle(
     adapter: ChatAdapter,
     request: Request,
-    webhookContext: WebhookContext | undefined,
+    handlerContext: HandlerContext | undefined,
   ): Promise<Response> {
+    const webhookContext =
+      handlerContext !== undefined && 'waitUntil' in handlerContext
+        ? (handlerContext as WebhookContext)
+        : defaultWebhookContext;
     if (closed) return jsonResponse(503, { error: 'bot is shutting down' });
     watch(adapter);
     try {

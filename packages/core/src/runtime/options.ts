@@ -145,6 +145,12 @@ export interface BotOptions {
   endUserId?: 'send' | 'hash' | 'drop' | undefined;
   /** Salt of `endUserId: 'hash'`. Keep it secret and stable. @default keyPrefix */
   endUserIdSalt?: string | undefined;
+  /**
+   * Hands the work that outlives a webhook's response (the reply) to the platform when the
+   * handler is not given a `waitUntil`: Next.js `after` from `next/server`, or `waitUntil` from
+   * `@vercel/functions`. Called during the request. A handler's own `{ waitUntil }` wins.
+   */
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 /** Options of {@link Bot.close}. */
@@ -157,23 +163,25 @@ export interface CloseOptions {
   timeoutMs?: number | undefined;
 }
 
-/**
- * Serverless context: hand background work to the platform so it outlives the response. Other
- * members a framework passes as a handler's second argument (Next.js route `params`, a Worker's
- * `ExecutionContext`) are accepted and ignored, so a handler can be exported as it is.
- */
+/** Serverless context: hand background work to the platform so it outlives the response. */
 export interface WebhookContext {
   /** e.g. Vercel/Cloudflare `waitUntil`, or Next.js `after`. Without it, the process keeps the work alive. */
   waitUntil?(promise: Promise<unknown>): void;
-  /** Anything else the framework passes. */
-  readonly [key: string]: unknown;
 }
+
+/**
+ * What a handler accepts as its second argument: a {@link WebhookContext} (a Worker's
+ * `ExecutionContext` is one), or the per-request context of a Next.js App Router route handler
+ * (`{ params }`), whose members are ignored: a `route.ts` passes its `(request, context)` on as
+ * they are (with `createBot({ waitUntil: after })` for the background work).
+ */
+export type HandlerContext = WebhookContext | { readonly params?: unknown };
 
 /**
  * A Web-standard request handler: what every imbridge server part is (the bot's webhook, the
  * OpenAI-compatible endpoint of `@imbridge/llm`), and what `toNodeListener` serves on Node.
  */
-export type RequestHandler = (request: Request, context?: WebhookContext) => Promise<Response>;
+export type RequestHandler = (request: Request, context?: HandlerContext) => Promise<Response>;
 
 /** The bot's webhook handler: a {@link RequestHandler}. */
 export type WebhookHandler = RequestHandler;
@@ -301,6 +309,9 @@ export function resolveBotSettings(options: BotOptions): BotSettings {
       ? 'imbridge'
       : checkNonEmptyString(options.keyPrefix, { owner: OWNER, name: 'keyPrefix' });
   if (options.middleware !== undefined) checkMiddleware(options.middleware, 'middleware');
+  if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
+    throw optionError({ owner: OWNER, name: 'waitUntil' }, 'a function', options.waitUntil);
+  }
   return {
     historyEnabled: history !== undefined,
     historyMaxMessages: positiveInteger(history?.maxMessages, 'history.maxMessages', 20),
