@@ -128,6 +128,7 @@ export type {
   TencentBotGroupMessageWebhook,
   TencentC2CAfterSendWebhook,
   TencentC2CMessageFields,
+  TencentChatMessagePayload,
   TencentGroupAfterSendWebhook,
   TencentGroupMessageFields,
   TencentUnknownWebhook,

@@ -23,6 +23,7 @@ import {
   webhookAcknowledgement,
   webhookRejection,
 } from '../webhooks/responses.ts';
+import type { RongCloudMessagePayload } from '../webhooks/types.ts';
 import { toInboundEvents } from './inbound.ts';
 import { type RongCloudAdapterOptions, resolveAdapterSettings } from './options.ts';
 import { finalCalls, publishText, type StreamSinkSnapshot, streamSink, textSink } from './sinks.ts';
@@ -31,7 +32,7 @@ const PLATFORM = 'rongcloud';
 const OWNER = 'createRongCloudAdapter';
 
 /** The RongCloud {@link ChatAdapter}, with its server API client exposed. */
-export interface RongCloudAdapter extends ChatAdapter {
+export interface RongCloudAdapter extends ChatAdapter<RongCloudMessagePayload> {
   /** The server API client the adapter uses. */
   readonly client: RongCloudClient;
   /** True when replies stream as `RC:StreamMsg`. */
@@ -116,7 +117,7 @@ export function createRongCloudAdapter(options: RongCloudAdapterOptions = {}): R
     client,
     streaming: settings.streaming,
 
-    async receive(request: Request): Promise<ReceiveResult> {
+    async receive(request: Request): Promise<ReceiveResult<RongCloudMessagePayload>> {
       try {
         const webhook = await parseRongCloudWebhook(request, parseOptions);
         return {

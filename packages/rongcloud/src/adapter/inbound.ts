@@ -1,5 +1,5 @@
 import type { InboundEvent, InboundMessage, ReplyTarget } from '@imbridge/core';
-import type { RongCloudWebhook } from '../webhooks/types.ts';
+import type { RongCloudMessagePayload, RongCloudWebhook } from '../webhooks/types.ts';
 
 /** The reply target of a private chat between a user and a bot. */
 export function privateTarget(botUserId: string, userId: string): ReplyTarget {
@@ -48,7 +48,7 @@ export function toInboundEvents(
   webhook: RongCloudWebhook,
   answers: (botUserId: string) => boolean,
   isBot: (userId: string) => boolean,
-): InboundEvent[] {
+): InboundEvent<RongCloudMessagePayload>[] {
   if (webhook.kind === 'unknown') {
     return [{ type: 'ignored', reason: `unknown-event:${webhook.type}`, raw: webhook.raw }];
   }
@@ -65,14 +65,14 @@ export function toInboundEvents(
     webhook.kind === 'group-message'
       ? groupTarget(webhook.groupId, webhook.fromUserId, webhook.botUserId)
       : privateTarget(webhook.botUserId, webhook.fromUserId);
-  const message: InboundMessage = {
+  const message: InboundMessage<RongCloudMessagePayload> = {
     id: messageIdOf(webhook),
     target,
     sender: { id: webhook.fromUserId, isBot: false },
     text,
     mentionsBot: webhook.kind === 'private-message' || webhook.mentionsBot,
     sentAtMs: webhook.sentAtMs,
-    raw: webhook.raw,
+    raw: webhook.raw as RongCloudMessagePayload,
   };
   return [{ type: 'message', message }];
 }

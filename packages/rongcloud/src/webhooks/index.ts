@@ -11,6 +11,7 @@ export type { VerifyRongCloudWebhookSignatureOptions } from './sign.ts';
 export { DEFAULT_WEBHOOK_MAX_AGE_MS, verifyRongCloudWebhookSignature } from './sign.ts';
 export type {
   RongCloudGroupMessageWebhook,
+  RongCloudMessagePayload,
   RongCloudMessageWebhookFields,
   RongCloudPrivateMessageWebhook,
   RongCloudUnknownWebhook,

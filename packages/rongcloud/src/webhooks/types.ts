@@ -62,6 +62,35 @@ export interface RongCloudMessageWebhookFields {
 }
 
 /**
+ * The JSON body of a bot message webhook as RongCloud sends it: the RongCloud adapter's
+ * `InboundMessage.raw` (typed in handlers through `ctx.from(adapter)`). The fields the adapter
+ * reads are typed; every other field of the body is there too.
+ */
+export interface RongCloudMessagePayload {
+  /** The event, e.g. `message:private`. */
+  readonly type?: string;
+  /** When RongCloud raised the event, unix milliseconds. */
+  readonly timestamp?: number;
+  /** The message. */
+  readonly data?: {
+    /** The sender. */
+    readonly fromUserId?: string;
+    /** The receiver of a one-to-one message (the bot). */
+    readonly toUserId?: string;
+    /** The message type, e.g. `RC:TxtMsg`. */
+    readonly objectName?: string;
+    /** The content: a string holding JSON (as sent). */
+    readonly content?: unknown;
+    /** `PERSON`, `GROUP`… */
+    readonly channelType?: string;
+    /** Any other field RongCloud sends. */
+    readonly [field: string]: unknown;
+  };
+  /** Any other field RongCloud sends. */
+  readonly [field: string]: unknown;
+}
+
+/**
  * `message:private`: a user sent a one-to-one message to the bot.
  *
  * @see https://docs.rongcloud.cn/platform-chat-api/bot/callback-channels/bot-callback-webhook

@@ -1,3 +1,4 @@
+import { commands, type MessageContext } from '@imbridge/core';
 import { textSteps } from '@imbridge/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,7 @@ import {
   TOKEN,
   waitFor,
 } from './__fixtures__/harness.ts';
+import type { TencentChatAdapter } from './adapter.ts';
 
 afterEach(stopRunning);
 
@@ -263,5 +265,32 @@ describe('Tencent Chat bot end to end (real HTTP, local Tencent Chat)', () => {
         (request) => request.api === 'openim/sendmsg' && request.errorCode === 70001,
       ),
     ).toBe(true);
+  });
+
+  it('gives handlers the Tencent payload typed through ctx.from(adapter); a command answers without the model', async () => {
+    const senders: Array<string | undefined> = [];
+    const ref: { adapter?: TencentChatAdapter } = {};
+    const readPayload = async (ctx: MessageContext, next: () => Promise<void>) => {
+      const tencent = ref.adapter === undefined ? undefined : ctx.from(ref.adapter);
+      // Typed: `raw` is the callback's JSON body (TencentChatMessagePayload).
+      senders.push(tencent?.message.raw?.From_Account);
+      await next();
+    };
+    const { chat, bot, model, adapter } = await start({
+      bot: {
+        middleware: [readPayload, commands({ help: (ctx) => ctx.reply('Ask me anything.') })],
+      },
+    });
+    ref.adapter = adapter;
+    await chat.userSends({ from: 'alice', to: ROBOT, text: '/help' });
+    await bot.idle();
+    expect(senders).toEqual(['alice']);
+    expect(model.callCount).toBe(0);
+    const [reply] = robotMessages(chat);
+    expect(shown(reply?.versions.at(-1) ?? [])).toMatchObject({
+      kind: 'stream',
+      text: 'Ask me anything.',
+      finished: true,
+    });
   });
 });

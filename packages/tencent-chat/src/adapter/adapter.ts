@@ -21,6 +21,7 @@ import { newMessageKeys } from '../client/message-keys.ts';
 import type { TencentChatClient } from '../client/types.ts';
 import { parseTencentWebhook } from '../webhooks/parse.ts';
 import { webhookAcknowledgement, webhookRejection } from '../webhooks/responses.ts';
+import type { TencentChatMessagePayload } from '../webhooks/types.ts';
 import { isRobot, toInboundEvents } from './inbound.ts';
 import {
   resolveAdapterSettings,
@@ -32,7 +33,7 @@ import { chatbotErrorElements, customMessageSink, finalCall, textModifySink } fr
 import { streamElemSink } from './stream-elem-sink.ts';
 
 /** The Tencent Cloud Chat {@link ChatAdapter}, with its REST client exposed. */
-export interface TencentChatAdapter extends ChatAdapter {
+export interface TencentChatAdapter extends ChatAdapter<TencentChatMessagePayload> {
   /** The REST client the adapter uses. */
   readonly client: TencentChatClient;
   /** The stream mode in use. */
@@ -126,7 +127,7 @@ export function createTencentChatAdapter(
     client,
     streamMode,
 
-    async receive(request: Request): Promise<ReceiveResult> {
+    async receive(request: Request): Promise<ReceiveResult<TencentChatMessagePayload>> {
       try {
         const webhook = await parseTencentWebhook(request, parseOptions);
         return {

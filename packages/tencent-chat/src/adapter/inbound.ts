@@ -1,5 +1,5 @@
 import type { InboundEvent, InboundMessage, ReplyTarget } from '@imbridge/core';
-import type { TencentWebhook } from '../webhooks/types.ts';
+import type { TencentChatMessagePayload, TencentWebhook } from '../webhooks/types.ts';
 
 /** Robot accounts start with this prefix. */
 export const ROBOT_PREFIX = '@RBT#';
@@ -37,7 +37,7 @@ export function toInboundEvents(
   webhook: TencentWebhook,
   answers: (robotId: string) => boolean,
   robotIds: readonly string[] | undefined,
-): InboundEvent[] {
+): InboundEvent<TencentChatMessagePayload>[] {
   switch (webhook.command) {
     case 'bot.c2c-message':
     case 'c2c.after-send': {
@@ -56,14 +56,14 @@ export function toInboundEvents(
         return [{ type: 'ignored', reason: `chatbot-${payload.kind}`, raw: webhook.raw }];
       if (webhook.text.trim().length === 0)
         return [{ type: 'ignored', reason: 'no-text', raw: webhook.raw }];
-      const message: InboundMessage = {
+      const message: InboundMessage<TencentChatMessagePayload> = {
         id: webhook.msgKey,
         target,
         sender,
         text: webhook.text,
         mentionsBot: true,
         sentAtMs: webhook.timeSeconds * 1000,
-        raw: webhook.raw,
+        raw: webhook.raw as TencentChatMessagePayload,
       };
       return [{ type: 'message', message }];
     }
@@ -94,14 +94,14 @@ export function toInboundEvents(
       const target = groupTarget(groupId, fromUserId, robotId);
       const text = stripMentions(webhook.text, mentioned);
       if (text.length === 0) return [{ type: 'ignored', reason: 'no-text', raw: webhook.raw }];
-      const message: InboundMessage = {
+      const message: InboundMessage<TencentChatMessagePayload> = {
         id: `${groupId}:${webhook.sequence}`,
         target,
         sender,
         text,
         mentionsBot: mentioned.length > 0,
         sentAtMs: webhook.timeSeconds * 1000,
-        raw: webhook.raw,
+        raw: webhook.raw as TencentChatMessagePayload,
       };
       return [{ type: 'message', message }];
     }
@@ -110,7 +110,7 @@ export function toInboundEvents(
         {
           type: 'ignored',
           reason: `unknown-command:${webhook.callbackCommand}`,
-          raw: webhook.raw,
+          raw: webhook.raw as TencentChatMessagePayload,
         },
       ];
   }

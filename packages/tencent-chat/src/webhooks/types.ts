@@ -1,6 +1,41 @@
 import type { ChatbotPayload } from '../chatbot/payload.ts';
 import type { MessageElement } from '../messages/elements.ts';
 
+/**
+ * The JSON body of a robot message callback as Tencent sends it: the Tencent adapter's
+ * `InboundMessage.raw` (typed in handlers through `ctx.from(adapter)`). The fields the adapter
+ * reads are typed; every other field of the body is there too.
+ */
+export interface TencentChatMessagePayload {
+  /** `Bot.OnC2CMessage` or `Bot.OnGroupMessage`. */
+  readonly CallbackCommand?: string;
+  /** The sender. */
+  readonly From_Account?: string;
+  /** The receiver of a one-to-one message (the robot). */
+  readonly To_Account?: string;
+  /** The group of a group message. */
+  readonly GroupId?: string;
+  /** The robots a group message @-mentions. */
+  readonly AtRobots_Account?: ReadonlyArray<string>;
+  /** Message sequence number. */
+  readonly MsgSeq?: number;
+  /** Random number of a one-to-one message. */
+  readonly MsgRandom?: number;
+  /** Random number of a group message. */
+  readonly Random?: number;
+  /** Message time, unix seconds. */
+  readonly MsgTime?: number;
+  /** The message elements (`TIMTextElem`, `TIMCustomElem`…). */
+  readonly MsgBody?: ReadonlyArray<{
+    readonly MsgType: string;
+    readonly MsgContent: Readonly<Record<string, unknown>>;
+  }>;
+  /** Message-level custom data. */
+  readonly CloudCustomData?: string;
+  /** Any other field Tencent sends. */
+  readonly [field: string]: unknown;
+}
+
 /** Fields every parsed webhook carries. */
 export interface TencentWebhookBase {
   /** The SDKAppID the callback was sent for (equal to the configured one). */

@@ -17,7 +17,7 @@ import {
   type LocalMessage,
   type LocalTencentChat,
 } from '../../testing/local-tencent-chat.ts';
-import { createTencentChatAdapter } from '../adapter.ts';
+import { createTencentChatAdapter, type TencentChatAdapter } from '../adapter.ts';
 import type { TencentChatAdapterOptions } from '../options.ts';
 
 /** The app of the harness. */
@@ -32,6 +32,7 @@ export const ROBOT = '@RBT#assistant';
 /** A running bot server wired to a local Tencent Chat. */
 export interface Running {
   chat: LocalTencentChat;
+  adapter: TencentChatAdapter;
   model: ScriptedModel;
   bot: ReturnType<typeof createBot>;
   logs: LoggedEntry[];
@@ -96,6 +97,7 @@ export async function start(
   await adapter.client.addFriends({ userId: 'alice', friends: [{ userId: ROBOT }] });
   const result: Running = {
     chat,
+    adapter,
     model,
     bot,
     logs,
