@@ -1,6 +1,6 @@
 import { APICallError, IMBridgeError } from '@imbridge/core';
 import type { KyRequest, NormalizedOptions } from 'ky';
-import { parseJsonText, readBodyText } from '../body/read-body.ts';
+import { parseJsonText, type ReadTextResult, readBodyText } from '../body/read-body.ts';
 import {
   classifyStatus,
   type ErrorClassification,
@@ -52,6 +52,11 @@ export interface CallState {
   nextDelayMs: number;
   /** The checked answer, once an attempt succeeded. */
   result: VendorResponse | undefined;
+  /**
+   * The current attempt's answer as received (status, headers) and its body as read, when the
+   * attempt went through `createAttemptFetch`; `classifyHook` takes it (and clears it).
+   */
+  answer: { response: Response; read: ReadTextResult } | undefined;
 }
 
 /** What the hooks share with the client that made them. */
@@ -69,6 +74,11 @@ export interface HookContext {
   failover(state: CallState): void;
   currentHost(): number;
   urlFor(host: number, call: VendorCall): URL;
+  /**
+   * The request of each attempt about to be sent, with its call (set by `prepareHook`, taken by
+   * `createAttemptFetch`).
+   */
+  readonly attempts: WeakMap<Request, CallState>;
 }
 
 function stateOf(options: NormalizedOptions): CallState {
@@ -123,6 +133,7 @@ export async function prepareHook(
     // The first attempt was prepared before ky built its request.
     state.preparedAttempt = 0;
     state.attemptStartedAtMs = Date.now();
+    hooks.attempts.set(request, state);
     return undefined;
   }
   state.attempt += 1;
@@ -132,6 +143,7 @@ export async function prepareHook(
   if (hooks.prepare === undefined && !moved) {
     // ky's request already is the call as built (no signer, same host): nothing to rebuild.
     state.attemptStartedAtMs = Date.now();
+    hooks.attempts.set(request, state);
     return undefined;
   }
   const outgoing: OutgoingRequest = {
@@ -144,13 +156,16 @@ export async function prepareHook(
   // The limit of this attempt starts now: waiting for a rate-limit token in `prepare` is not the
   // vendor being slow.
   state.attemptStartedAtMs = Date.now();
-  return new Request(outgoing.url, {
+  const prepared = new Request(outgoing.url, {
     method: outgoing.method,
     headers: outgoing.headers,
-    body: outgoing.body ?? null,
+    // The body text is sent by `createAttemptFetch` (`state.bodyText`, what `prepare` saw).
+    body: null,
     // ky's signal: the caller's signal and the per-attempt timeout.
     signal: request.signal,
   });
+  hooks.attempts.set(prepared, state);
+  return prepared;
 }
 
 /**
@@ -221,24 +236,29 @@ function readFailure(
 }
 
 /**
- * ky `afterResponse` (JSON calls): reads the body within what is left of the attempt's limit,
- * classifies it, records a success, and otherwise retries with `ky.retry()` or throws the final
- * typed error.
+ * ky `afterResponse` (JSON calls): takes the answer `createAttemptFetch` received and read (or
+ * reads ky's answer within what is left of the attempt's limit), classifies it, records a
+ * success, and otherwise retries with `ky.retry()` or throws the final typed error.
  */
 export async function classifyHook<Marker>(
   hooks: HookContext,
   options: NormalizedOptions,
-  response: Response,
+  kyResponse: Response,
   retry: (options: { delay: number; cause: Error }) => Marker,
 ): Promise<Marker | undefined> {
   const state = stateOf(options);
   state.answered = true;
   const context = failureContext(hooks, state);
-  const read = await readBodyText(response.body, {
-    maxBytes: hooks.maxResponseBytes,
-    timeoutMs: state.timeoutMs - (Date.now() - state.attemptStartedAtMs),
-    signal: state.call.signal,
-  });
+  const answer = state.answer;
+  state.answer = undefined;
+  const response = answer?.response ?? kyResponse;
+  const read =
+    answer?.read ??
+    (await readBodyText(kyResponse.body, {
+      maxBytes: hooks.maxResponseBytes,
+      timeoutMs: state.timeoutMs - (Date.now() - state.attemptStartedAtMs),
+      signal: state.call.signal,
+    }));
   let error: IMBridgeError;
   let classification: ErrorClassification | undefined;
   if (read.ok) {

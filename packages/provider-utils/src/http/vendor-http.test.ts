@@ -92,6 +92,35 @@ describe('createVendorHttp', () => {
     expect(server.requests[0]?.url).toBe(`/v4/openim/sendmsg?usersig=${SECRET}`);
   });
 
+  it('sends every attempt through an injected fetch with the signed URL and the exact body text, and returns the answer headers as received', async () => {
+    const server = await serve((_request, response, index) => {
+      response.setHeader('x-request-id', `req-${index}`);
+      json(response, 200, index === 0 ? { ErrorCode: 60007, ErrorInfo: 'busy' } : OK);
+    });
+    const sent: { url: string; method: string | undefined; body: unknown }[] = [];
+    const { http } = client([server.url], {
+      fetch: (input, init) => {
+        sent.push({
+          url: input instanceof Request ? input.url : String(input),
+          method: init?.method,
+          body: init?.body,
+        });
+        return globalThis.fetch(input, init);
+      },
+    });
+    const result = await http.request({ path: 'v4/x/y', json: { To_Account: 'a' } });
+    const signed = `${server.url}/v4/x/y?usersig=${SECRET}`;
+    const body = '{"To_Account":"a"}';
+    expect(sent).toEqual([
+      { url: signed, method: 'POST', body },
+      { url: signed, method: 'POST', body },
+    ]);
+    expect(server.requests.map((request) => request.body)).toEqual([body, body]);
+    expect(result.status).toBe(200);
+    expect(result.headers.get('x-request-id')).toBe('req-1');
+    expect(result.headers.get('content-type')).toBe('application/json');
+  });
+
   it('retries a retryable envelope error with ky.retry() and succeeds: one request per attempt', async () => {
     const server = await serve((_request, response, index) =>
       json(response, 200, index < 2 ? { ErrorCode: 60007, ErrorInfo: 'busy' } : OK),

@@ -1,5 +1,6 @@
 import type { KyInstance, KyRequest, NormalizedOptions } from 'ky';
 import { type ResolvedRetryOptions, resolveRetryOptions } from '../retry/backoff.ts';
+import { createAttemptFetch } from './attempt-fetch.ts';
 import { translateFailure } from './failures.ts';
 import {
   type CallState,
@@ -108,6 +109,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   let activeHost = 0;
   let loading: Promise<KyInstance> | undefined;
+  /** The instance once loaded: later calls skip the `await` of a settled promise. */
+  let loaded: KyInstance | undefined;
 
   const shared: HookContext = {
     label,
@@ -132,12 +135,13 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       }
       return url;
     },
+    attempts: new WeakMap(),
   };
 
   const load = (): Promise<KyInstance> => {
-    loading ??= import('ky').then(({ default: ky }) =>
-      ky.create({
-        fetch: fetchImplementation,
+    loading ??= import('ky').then(({ default: ky }) => {
+      loaded = ky.create({
+        fetch: createAttemptFetch(shared, fetchImplementation),
         throwHttpErrors: false,
         hooks: {
           beforeRequest: [
@@ -148,13 +152,18 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
             (_request, kyOptions, response) => classifyHook(shared, kyOptions, response, ky.retry),
           ],
         },
-      }),
-    );
+      });
+      return loaded;
+    });
     return loading;
   };
 
   /** The state of one call across its attempts. */
-  const newState = (call: VendorCall, mode: 'json' | 'stream'): CallState => {
+  const newState = (
+    call: VendorCall,
+    mode: 'json' | 'stream',
+    bodyText: string | undefined,
+  ): CallState => {
     const operation = call.operation ?? call.path;
     const retry: ResolvedRetryOptions =
       mode === 'stream' || call.retry === undefined
@@ -164,7 +173,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       call,
       operation,
       mode,
-      bodyText: undefined,
+      bodyText,
       timeoutMs: call.timeoutMs ?? options.timeoutMs,
       retry,
       startedAtMs: Date.now(),
@@ -178,6 +187,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       host: activeHost,
       nextDelayMs: 0,
       result: undefined,
+      answer: undefined,
     };
   };
 
@@ -188,14 +198,16 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
 
     async request(call: VendorCall): Promise<VendorResponse> {
       const { text, contentType } = serialise(call);
-      const state: CallState = { ...newState(call, 'json'), bodyText: text };
+      const state = newState(call, 'json', text);
       const failure = { provider: options.provider, label, operation: state.operation, secrets };
-      const ky = await load();
+      const ky = loaded ?? (await load());
       // ky gets a signal of its own that follows the caller's only until an attempt's headers
-      // arrive. An abort after them stops the body read (`classifyHook` reads with the caller's
-      // signal) and leaves ky's fetch alone: aborting a fetch whose answer ky has cloned for
-      // `afterResponse` makes undici cancel the unread branch of the tee, which rejects with the
-      // abort reason where nobody can catch it — an unhandled rejection, fatal by default.
+      // arrive. An abort after them stops the body read (read with the caller's signal, in
+      // `createAttemptFetch` or `classifyHook`) and leaves ky's fetch alone: aborting a fetch
+      // whose answer ky has cloned for `afterResponse` makes undici cancel the unread branch of
+      // the tee, which rejects with the abort reason where nobody can catch it — an unhandled
+      // rejection, fatal by default. (ky joins this signal with its own by `AbortSignal.any`; a
+      // long-lived caller signal is never part of that join.)
       const fetchAbort = call.signal === undefined ? undefined : new AbortController();
       const onAbort = (): void => {
         if (!state.answered) fetchAbort?.abort(call.signal?.reason);
@@ -221,7 +233,9 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
         response = await ky(first.url, {
           method: first.method,
           headers: first.headers,
-          body: text ?? null,
+          // No body for ky's `Request`: `createAttemptFetch` sends the text itself, so ky neither
+          // builds a body stream nor tees it for retries.
+          body: null,
           timeout: state.timeoutMs,
           context: { state },
           ...(fetchAbort !== undefined ? { signal: fetchAbort.signal } : {}),
@@ -238,7 +252,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
       } finally {
         call.signal?.removeEventListener('abort', onAbort);
       }
-      // The body was read from ky's clone in afterResponse; this branch is not needed.
+      // The body was read before ky saw the answer (`createAttemptFetch`), or from ky's clone in
+      // afterResponse; this branch, if any, is not needed.
       void response.body?.cancel().catch(() => undefined);
       if (state.result === undefined) {
         throw new Error(`${label} ${state.operation}: no checked answer was recorded`);
@@ -248,7 +263,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
 
     stream(call: VendorCall): Promise<Response> {
       const { text, contentType } = serialise(call);
-      const state: CallState = { ...newState(call, 'stream'), bodyText: text };
+      const state = newState(call, 'stream', text);
       return sendStreamCall(shared, fetchImplementation, state, {
         method: call.method ?? 'POST',
         url: shared.urlFor(state.host, call),
