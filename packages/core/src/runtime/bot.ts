@@ -74,21 +74,49 @@ export function createBot(options: BotOptions): Bot {
   let subscription: Promise<() => Promise<void>> | undefined;
   let closed = false;
 
-  const track = (promise: Promise<unknown>, webhookContext?: WebhookContext): void => {
-    const guarded = promise.catch((error: unknown) => {
-      log('error', { event: 'background-failed', error: describeError(error) });
-    });
+  /** Keeps background work until it settles (a failure is logged); returns it, never rejecting. */
+  const track = (promise: Promise<unknown>, webhookContext?: WebhookContext): Promise<void> => {
+    const guarded = promise.then(
+      () => undefined,
+      (error: unknown) => {
+        log('error', { event: 'background-failed', error: describeError(error) });
+      },
+    );
     pending.add(guarded);
     void guarded.finally(() => pending.delete(guarded));
     webhookContext?.waitUntil?.(guarded);
+    return guarded;
   };
 
+  // One drain per conversation in this process. A drain started while one runs asks it to look
+  // once more before it ends, so a turn whose lock lapsed during a long stall (the event loop
+  // blocked past lock.ttlMs) is never run a second time by this same process's sweep.
+  const draining = new Map<string, { again: boolean; done: Promise<void> }>();
   const startDrain = (
     adapter: ChatAdapter,
     conversationId: string,
     webhookContext?: WebhookContext,
   ): void => {
-    track(drainConversation(context, adapter, conversationId), webhookContext);
+    const key = adapter.platform + SEPARATOR + conversationId;
+    const active = draining.get(key);
+    if (active !== undefined) {
+      active.again = true;
+      webhookContext?.waitUntil?.(active.done);
+      return;
+    }
+    const entry = { again: false, done: Promise.resolve() };
+    const run = async (): Promise<void> => {
+      try {
+        do {
+          entry.again = false;
+          await drainConversation(context, adapter, conversationId);
+        } while (entry.again && !closed);
+      } finally {
+        draining.delete(key);
+      }
+    };
+    draining.set(key, entry);
+    entry.done = track(run(), webhookContext);
   };
 
   const resumeLater = (adapter: ChatAdapter, conversationId: string, delayMs: number): void => {
