@@ -33,9 +33,9 @@ export interface TelemetryOptions {
   /** The tracer, e.g. `trace.getTracer('imbridge')` from `@opentelemetry/api`. */
   tracer: TelemetryTracer;
   /**
-   * Adds conversation ids, message text, answers and tool arguments/results to spans. Off by
-   * default: spans then carry only platform, message id, model, tool name, outcome, counts and
-   * token usage — never secrets.
+   * Adds tool arguments and results to the tool spans. Off by default. Spans never carry
+   * message text, answers, conversation or user ids, or secrets: only platform, message id,
+   * model, tool name, outcome, counts and token usage.
    * @default false
    */
   recordContent?: boolean | undefined;
