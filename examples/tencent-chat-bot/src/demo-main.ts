@@ -21,7 +21,9 @@ function render(item: ClientView): string {
     item.kind === 'stream'
       ? `src 2 v${item.version}${item.finished ? ', isFinished 1' : ''}`
       : item.kind;
-  return `${time}  ${mark}  ${item.text}  ${paint(90, `[${tag}]`)}`;
+  // Line breaks shown as ⏎, so each version stays on one line.
+  const text = item.text.replaceAll('\n', paint(90, '⏎'));
+  return `${time}  ${mark}  ${text}  ${paint(90, `[${tag}]`)}`;
 }
 
 console.log(
