@@ -63,8 +63,9 @@ export async function startBotServer(options: {
     logger: options.logger,
     state: options.state ?? ownState,
     // Commands answered without the model, and a tool the model may call (see handlers.ts).
+    // Tools need a model that calls them (LanguageModel v2); Dify runs its own.
     middleware,
-    tools,
+    tools: options.model.specificationVersion === 'v2' ? tools : undefined,
   });
   const webhook = toNodeListener(bot.webhook(adapter));
   const server = createServer((request, response) => {
