@@ -29,19 +29,19 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
   return { files, packages };
 }
 
-const isAISDK = (specifier: string) => specifier === 'ai' || specifier.startsWith('@ai-sdk/');
+const isAiSdk = (specifier: string) => specifier === 'ai' || specifier.startsWith('@ai-sdk/');
 
 describe('the AI SDK as an optional peer', () => {
   it('the ai-sdk entry imports no AI SDK package at runtime', () => {
     const { files, packages } = importGraph('ai-sdk/index.ts');
     expect(files.size).toBeGreaterThan(3);
-    expect([...packages].filter(isAISDK)).toEqual([]);
+    expect([...packages].filter(isAiSdk)).toEqual([]);
     expect([...packages].filter((name) => !name.startsWith('@imbridge/'))).toEqual([]);
   });
 
   it('the main entry neither imports an AI SDK package nor the ai-sdk entry', () => {
     const { files, packages } = importGraph('index.ts');
-    expect([...packages].filter(isAISDK)).toEqual([]);
+    expect([...packages].filter(isAiSdk)).toEqual([]);
     expect([...files].filter((file) => file.includes(`${join('src', 'ai-sdk')}`))).toEqual([]);
   });
 });

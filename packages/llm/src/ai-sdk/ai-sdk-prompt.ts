@@ -67,7 +67,7 @@ function assistantContent(
  * The AI SDK prompt of a request: `instructions` as the system message, then the messages;
  * consecutive `tool` messages become one AI SDK tool message with several results.
  */
-export function toAISDKPrompt(request: ModelRequest): AISDKPromptMessage[] {
+export function toAiSdkPrompt(request: ModelRequest): AISDKPromptMessage[] {
   const prompt: AISDKPromptMessage[] = [];
   if (request.instructions !== undefined && request.instructions.length > 0) {
     prompt.push({ role: 'system', content: request.instructions });
@@ -100,7 +100,7 @@ export function toAISDKPrompt(request: ModelRequest): AISDKPromptMessage[] {
 }
 
 /** The tools and tool choice of a request as AI SDK call options (none without tools). */
-export function toAISDKTools(
+export function toAiSdkTools(
   request: ModelRequest,
 ): Pick<AISDKCallOptions, 'tools' | 'toolChoice'> {
   if (request.tools === undefined || request.tools.length === 0) return {};

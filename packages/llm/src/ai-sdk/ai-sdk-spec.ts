@@ -1,5 +1,5 @@
 /**
- * The part of the AI SDK's language-model provider specification that `fromAISDK` uses, written
+ * The part of the AI SDK's language-model provider specification that `fromAiSdk` uses, written
  * out structurally: `LanguageModelV3` (`@ai-sdk/provider` 3.x, used by `ai` 6) and
  * `LanguageModelV2` (`@ai-sdk/provider` 2.x, `ai` 5) models are assignable to
  * {@link AISDKLanguageModel} without this package importing the AI SDK, at runtime or in its

@@ -12,7 +12,7 @@ import { isRecord } from '@imbridge/provider-utils';
 import { withDeadline } from './ai-sdk-deadline.ts';
 import { type ErrorContext, scrub, toIMBridgeError } from './ai-sdk-errors.ts';
 
-/** Options of {@link readAISDKStream}. */
+/** Options of {@link readAiSdkStream}. */
 export interface ReadAISDKStreamOptions extends ErrorContext {
   /** The caller's signal: the read stops at once (an `AbortedError`) when it fires. */
   signal: AbortSignal | undefined;
@@ -173,7 +173,7 @@ class PartMapper {
  * `AbortedError` is thrown) and by the first-token and stall timeouts (an `APICallError` of
  * kind `timeout` is thrown). The stream is cancelled on the way out, however the read ends.
  */
-export async function* readAISDKStream(
+export async function* readAiSdkStream(
   stream: ReadableStream<unknown>,
   options: ReadAISDKStreamOptions,
 ): AsyncGenerator<ModelEvent> {

@@ -3,7 +3,7 @@ import type { LanguageModel } from '@imbridge/core';
 import { languageModelContract, type ModelContractScenario } from '@imbridge/core/testing';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
-import { fromAISDK } from './from-ai-sdk.ts';
+import { fromAiSdk } from './from-ai-sdk.ts';
 import { stallingStream, streamOf, textPartsV3 } from './mock-parts.test-kit.ts';
 
 const EXPECTED_TEXT = 'Hello from the AI SDK, 你好 🌏';
@@ -28,10 +28,10 @@ function createModel(scenario: ModelContractScenario): LanguageModel {
         });
     }
   };
-  return fromAISDK(new MockLanguageModelV3({ doStream }), { retry: false });
+  return fromAiSdk(new MockLanguageModelV3({ doStream }), { retry: false });
 }
 
-describe('fromAISDK (AI SDK mock model) under the language model contract', () => {
+describe('fromAiSdk (AI SDK mock model) under the language model contract', () => {
   for (const test of languageModelContract({ createModel, expectedText: EXPECTED_TEXT })) {
     it(test.name, test.run);
   }

@@ -2,7 +2,7 @@ import { APICallError as AISDKAPICallError, LoadAPIKeyError } from '@ai-sdk/prov
 import { AbortedError, APICallError, IMBridgeError } from '@imbridge/core';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
-import { fromAISDK } from './from-ai-sdk.ts';
+import { fromAiSdk } from './from-ai-sdk.ts';
 import {
   collect,
   finishV3,
@@ -37,7 +37,7 @@ function throwingModel(error: unknown): MockLanguageModelV3 {
 }
 
 async function failureOf(model: MockLanguageModelV3): Promise<APICallError> {
-  const { events, thrown } = await collect(fromAISDK(model, { retry: false }), HELLO);
+  const { events, thrown } = await collect(fromAiSdk(model, { retry: false }), HELLO);
   expect(thrown).toBeUndefined();
   expect(events.map((event) => event.type)).toEqual(['error']);
   const event = events[0];
@@ -47,7 +47,7 @@ async function failureOf(model: MockLanguageModelV3): Promise<APICallError> {
   return event.error;
 }
 
-describe('fromAISDK errors', () => {
+describe('fromAiSdk errors', () => {
   it('maps an AI SDK 429 to a retryable rate-limit APICallError with Retry-After and request id', async () => {
     const error = await failureOf(
       throwingModel(aiSdkCallError(429, { 'retry-after': '3', 'x-request-id': 'req-9' })),
@@ -91,7 +91,7 @@ describe('fromAISDK errors', () => {
   it('redacts values listed in the secrets option from messages', async () => {
     const model = throwingModel(new Error('proxy said: token tok_abc123xyz rejected'));
     const { events } = await collect(
-      fromAISDK(model, { retry: false, secrets: ['tok_abc123xyz'] }),
+      fromAiSdk(model, { retry: false, secrets: ['tok_abc123xyz'] }),
       HELLO,
     );
     const event = events[0];
@@ -141,7 +141,7 @@ describe('fromAISDK errors', () => {
       { type: 'text-delta', id: 't', delta: 'wer' },
       finishV3('stop'),
     ]);
-    const { events } = await collect(fromAISDK(model), HELLO);
+    const { events } = await collect(fromAiSdk(model), HELLO);
     expect(events.map((event) => event.type)).toEqual(['text-delta', 'error']);
     const event = events[1];
     expect(event?.type === 'error' ? event.error : undefined).toMatchObject({
@@ -162,25 +162,25 @@ describe('fromAISDK errors', () => {
         };
       },
     });
-    const { events } = await collect(fromAISDK(model), HELLO);
+    const { events } = await collect(fromAiSdk(model), HELLO);
     expect(calls).toBe(2);
     expect(events.map((event) => event.type)).toEqual(['text-delta', 'finish']);
   });
 
   it('reports a stream that ends without a finish part as a retryable network error', async () => {
     const model = mockModel([{ type: 'text-delta', id: 't', delta: 'cut' }]);
-    const { events } = await collect(fromAISDK(model, { retry: false }), HELLO);
+    const { events } = await collect(fromAiSdk(model, { retry: false }), HELLO);
     expect(events.map((event) => event.type)).toEqual(['text-delta', 'error']);
     expect(events[1]).toMatchObject({ error: { kind: 'network', retryable: true } });
   });
 });
 
-describe('fromAISDK abort and timeouts', () => {
+describe('fromAiSdk abort and timeouts', () => {
   it('stops promptly on abort even when the model ignores its signal, and cancels its stream', async () => {
     const stalled = stallingStream([{ type: 'text-delta', id: 't', delta: 'first' }]);
     const model = new MockLanguageModelV3({ doStream: async () => ({ stream: stalled.stream }) });
     const controller = new AbortController();
-    const iterator = fromAISDK(model)
+    const iterator = fromAiSdk(model)
       .stream({ ...HELLO, signal: controller.signal })
       [Symbol.asyncIterator]();
     expect(await iterator.next()).toEqual({
@@ -201,7 +201,7 @@ describe('fromAISDK abort and timeouts', () => {
     const model = mockModel(textPartsV3(['x']));
     const controller = new AbortController();
     controller.abort();
-    const { events, thrown } = await collect(fromAISDK(model), {
+    const { events, thrown } = await collect(fromAiSdk(model), {
       ...HELLO,
       signal: controller.signal,
     });
@@ -213,7 +213,7 @@ describe('fromAISDK abort and timeouts', () => {
   it('ends a stalled stream with a stall timeout error after the text', async () => {
     const stalled = stallingStream([{ type: 'text-delta', id: 't', delta: 'first' }]);
     const model = new MockLanguageModelV3({ doStream: async () => ({ stream: stalled.stream }) });
-    const { events } = await collect(fromAISDK(model, { stallTimeoutMs: 50 }), HELLO);
+    const { events } = await collect(fromAiSdk(model, { stallTimeoutMs: 50 }), HELLO);
     expect(events.map((event) => event.type)).toEqual(['text-delta', 'error']);
     expect(events[1]).toMatchObject({
       error: { kind: 'timeout', timeoutPhase: 'stall', timeoutMs: 50 },
@@ -226,14 +226,14 @@ describe('fromAISDK abort and timeouts', () => {
       doStream: async () => ({ stream: stallingStream([]).stream }),
     });
     const first = await collect(
-      fromAISDK(silent, { firstTokenTimeoutMs: 50, retry: false }),
+      fromAiSdk(silent, { firstTokenTimeoutMs: 50, retry: false }),
       HELLO,
     );
     expect(first.events[0]).toMatchObject({
       error: { kind: 'timeout', timeoutPhase: 'first-token' },
     });
     const hanging = new MockLanguageModelV3({ doStream: () => new Promise(() => undefined) });
-    const request = await collect(fromAISDK(hanging, { timeoutMs: 50, retry: false }), HELLO);
+    const request = await collect(fromAiSdk(hanging, { timeoutMs: 50, retry: false }), HELLO);
     expect(request.events[0]).toMatchObject({
       error: { kind: 'timeout', timeoutPhase: 'request' },
     });

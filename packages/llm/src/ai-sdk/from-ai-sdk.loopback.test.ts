@@ -1,5 +1,5 @@
 /**
- * `fromAISDK` over a real AI SDK provider (`@ai-sdk/openai-compatible` 2.x, the one `ai` 6
+ * `fromAiSdk` over a real AI SDK provider (`@ai-sdk/openai-compatible` 2.x, the one `ai` 6
  * uses) talking real HTTP to a Chat Completions stand-in on 127.0.0.1.
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
@@ -12,7 +12,7 @@ import {
   type StandInReply,
   startChatCompletionsStandIn,
 } from './chat-completions-stand-in.test-kit.ts';
-import { fromAISDK } from './from-ai-sdk.ts';
+import { fromAiSdk } from './from-ai-sdk.ts';
 import { collect, HELLO } from './mock-parts.test-kit.ts';
 
 const API_KEY = 'sk-loopback-secret-0123456789abcdef';
@@ -23,7 +23,7 @@ afterEach(async () => {
   standIn = undefined;
 });
 
-async function modelFor(replies: StandInReply[], options: Parameters<typeof fromAISDK>[1] = {}) {
+async function modelFor(replies: StandInReply[], options: Parameters<typeof fromAiSdk>[1] = {}) {
   standIn = await startChatCompletionsStandIn(replies);
   const provider = createOpenAICompatible({
     name: 'loopback',
@@ -31,7 +31,7 @@ async function modelFor(replies: StandInReply[], options: Parameters<typeof from
     apiKey: API_KEY,
     includeUsage: true,
   });
-  return fromAISDK(provider('stand-in-model'), options);
+  return fromAiSdk(provider('stand-in-model'), options);
 }
 
 const WEATHER_TOOL = {
@@ -44,7 +44,7 @@ const WEATHER_TOOL = {
   },
 };
 
-describe('fromAISDK over @ai-sdk/openai-compatible on loopback', () => {
+describe('fromAiSdk over @ai-sdk/openai-compatible on loopback', () => {
   it('streams a recorded OpenAI answer as text deltas and a stop finish', async () => {
     const model = await modelFor([{ raw: new TextDecoder().decode(readFixture('normal')) }]);
     const { events, thrown } = await collect(model, { ...HELLO, instructions: 'Be brief.' });

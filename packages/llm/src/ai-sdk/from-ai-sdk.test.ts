@@ -1,7 +1,7 @@
 import type { LanguageModelV2, LanguageModelV2StreamPart } from '@ai-sdk/provider';
 import { ValidationError } from '@imbridge/core';
 import { describe, expect, it } from 'vitest';
-import { fromAISDK } from './from-ai-sdk.ts';
+import { fromAiSdk } from './from-ai-sdk.ts';
 import {
   collect,
   finishV3,
@@ -11,15 +11,15 @@ import {
   textPartsV3,
 } from './mock-parts.test-kit.ts';
 
-describe('fromAISDK', () => {
+describe('fromAiSdk', () => {
   it('declares specification v2 and the AI SDK model’s provider and id, or the overrides', () => {
     const model = mockModel(textPartsV3(['x']));
-    expect(fromAISDK(model)).toMatchObject({
+    expect(fromAiSdk(model)).toMatchObject({
       specificationVersion: 'v2',
       provider: 'mock-provider',
       modelId: 'mock-model',
     });
-    expect(fromAISDK(model, { provider: 'deepseek', modelId: 'chat' })).toMatchObject({
+    expect(fromAiSdk(model, { provider: 'deepseek', modelId: 'chat' })).toMatchObject({
       provider: 'deepseek',
       modelId: 'chat',
     });
@@ -27,7 +27,7 @@ describe('fromAISDK', () => {
 
   it('streams text deltas and one finish with the reason and V3 usage (total = input + output)', async () => {
     const { events, thrown } = await collect(
-      fromAISDK(mockModel(textPartsV3(['Hello, ', 'world']))),
+      fromAiSdk(mockModel(textPartsV3(['Hello, ', 'world']))),
       HELLO,
     );
     expect(thrown).toBeUndefined();
@@ -44,7 +44,7 @@ describe('fromAISDK', () => {
 
   it('streams reasoning deltas as reasoning-delta events', async () => {
     const { events } = await collect(
-      fromAISDK(
+      fromAiSdk(
         mockModel([
           { type: 'reasoning-start', id: 'r1' },
           { type: 'reasoning-delta', id: 'r1', delta: 'Think.' },
@@ -63,7 +63,7 @@ describe('fromAISDK', () => {
 
   it('streams tool input deltas with the tool name, then the call, and finishes with tool-calls', async () => {
     const { events } = await collect(
-      fromAISDK(
+      fromAiSdk(
         mockModel([
           { type: 'tool-input-start', id: 'call-1', toolName: 'weather' },
           { type: 'tool-input-delta', id: 'call-1', delta: '{"city":' },
@@ -109,7 +109,7 @@ describe('fromAISDK', () => {
 
   it('keeps provider-executed tool calls to itself and reports tool-calls when a provider said stop', async () => {
     const { events } = await collect(
-      fromAISDK(
+      fromAiSdk(
         mockModel([
           {
             type: 'tool-input-start',
@@ -138,7 +138,7 @@ describe('fromAISDK', () => {
 
   it('finishes with other, not tool-calls, when every call was provider-executed', async () => {
     const { events } = await collect(
-      fromAISDK(
+      fromAiSdk(
         mockModel([
           {
             type: 'tool-call',
@@ -168,7 +168,7 @@ describe('fromAISDK', () => {
     ['other', 'other'],
   ] as const)('maps the V3 finish reason %s to %s', async (unified, reason) => {
     const { events } = await collect(
-      fromAISDK(mockModel([{ type: 'text-delta', id: 't', delta: 'a' }, finishV3(unified)])),
+      fromAiSdk(mockModel([{ type: 'text-delta', id: 't', delta: 'a' }, finishV3(unified)])),
       HELLO,
     );
     expect(events.at(-1)).toMatchObject({ type: 'finish', reason });
@@ -176,7 +176,7 @@ describe('fromAISDK', () => {
 
   it('reports a V3 finish reason of error as an error event, never as a finish', async () => {
     const { events } = await collect(
-      fromAISDK(mockModel([{ type: 'text-delta', id: 't', delta: 'a' }, finishV3('error')]), {
+      fromAiSdk(mockModel([{ type: 'text-delta', id: 't', delta: 'a' }, finishV3('error')]), {
         retry: false,
       }),
       HELLO,
@@ -194,13 +194,13 @@ describe('fromAISDK', () => {
       },
       outputTokens: { total: undefined, text: undefined, reasoning: undefined },
     };
-    const { events } = await collect(fromAISDK(mockModel([finishV3('stop', empty)])), HELLO);
+    const { events } = await collect(fromAiSdk(mockModel([finishV3('stop', empty)])), HELLO);
     expect(events).toEqual([{ type: 'finish', reason: 'stop' }]);
   });
 
   it('sends instructions, history, tool calls, tool results, tools and settings as AI SDK call options', async () => {
     const model = mockModel(textPartsV3(['ok']));
-    const imbridge = fromAISDK(model, {
+    const imbridge = fromAiSdk(model, {
       maxOutputTokens: 200,
       temperature: 0.2,
       providerOptions: { openai: { reasoningEffort: 'low' } },
@@ -296,7 +296,7 @@ describe('fromAISDK', () => {
 
   it('sends neither tools nor a tool choice, nor the user, when the request has none and no hook asks', async () => {
     const model = mockModel(textPartsV3(['ok']));
-    await collect(fromAISDK(model), { ...HELLO, user: 'user-42', toolChoice: 'none' });
+    await collect(fromAiSdk(model), { ...HELLO, user: 'user-42', toolChoice: 'none' });
     const call = model.doStreamCalls[0];
     expect(call?.tools).toBeUndefined();
     expect(call?.toolChoice).toBeUndefined();
@@ -312,17 +312,17 @@ describe('fromAISDK', () => {
       null,
     ];
     for (const model of bad) {
-      expect(() => fromAISDK(model as never)).toThrow(ValidationError);
+      expect(() => fromAiSdk(model as never)).toThrow(ValidationError);
     }
     const model = mockModel(textPartsV3(['x']));
-    expect(() => fromAISDK(model, { temperature: Number.NaN })).toThrow(/temperature/);
-    expect(() => fromAISDK(model, { maxOutputTokens: 0 })).toThrow(/maxOutputTokens/);
-    expect(() => fromAISDK(model, { stallTimeoutMs: -1 })).toThrow(/stallTimeoutMs/);
-    expect(() => fromAISDK(model, { provider: '' })).toThrow(/provider/);
+    expect(() => fromAiSdk(model, { temperature: Number.NaN })).toThrow(/temperature/);
+    expect(() => fromAiSdk(model, { maxOutputTokens: 0 })).toThrow(/maxOutputTokens/);
+    expect(() => fromAiSdk(model, { stallTimeoutMs: -1 })).toThrow(/stallTimeoutMs/);
+    expect(() => fromAiSdk(model, { provider: '' })).toThrow(/provider/);
   });
 });
 
-describe('fromAISDK with a LanguageModelV2 (ai 5)', () => {
+describe('fromAiSdk with a LanguageModelV2 (ai 5)', () => {
   function modelV2(parts: LanguageModelV2StreamPart[]): LanguageModelV2 {
     return {
       specificationVersion: 'v2',
@@ -336,7 +336,7 @@ describe('fromAISDK with a LanguageModelV2 (ai 5)', () => {
 
   it('maps flat usage, string finish reasons and tool calls', async () => {
     const { events } = await collect(
-      fromAISDK(
+      fromAiSdk(
         modelV2([
           { type: 'stream-start', warnings: [] },
           { type: 'text-delta', id: 't', delta: 'Let me look.' },
@@ -370,7 +370,7 @@ describe('fromAISDK with a LanguageModelV2 (ai 5)', () => {
     ['error', 'error'],
   ] as const)('maps the V2 finish reason %s to a %s event', async (finishReason, type) => {
     const { events } = await collect(
-      fromAISDK(
+      fromAiSdk(
         modelV2([
           { type: 'text-delta', id: 't', delta: 'a' },
           {

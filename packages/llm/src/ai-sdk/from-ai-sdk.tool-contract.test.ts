@@ -1,5 +1,5 @@
 /**
- * `languageModelToolContract` on `fromAISDK` wrapping the real `@ai-sdk/openai-compatible`
+ * `languageModelToolContract` on `fromAiSdk` wrapping the real `@ai-sdk/openai-compatible`
  * provider, against the scripted Chat Completions server on 127.0.0.1: tool calls and results
  * travel the AI SDK's own request building and stream parsing.
  */
@@ -11,7 +11,7 @@ import {
 } from '@imbridge/core/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type ChatServer, serveChat, toolCallSteps } from '../__fixtures__/chat-server.ts';
-import { fromAISDK } from './from-ai-sdk.ts';
+import { fromAiSdk } from './from-ai-sdk.ts';
 
 const ANSWER = 'Clear sky, 21 °C in Paris.';
 const CALL = { id: 'call_w1', name: TOOL_CONTRACT_TOOL.name, arguments: '{"city":"Paris"}' };
@@ -41,10 +41,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-describe('fromAISDK (@ai-sdk/openai-compatible on loopback) under the tool contract', () => {
+describe('fromAiSdk (@ai-sdk/openai-compatible on loopback) under the tool contract', () => {
   for (const test of languageModelToolContract({
     createModel: (scenario) =>
-      fromAISDK(
+      fromAiSdk(
         createOpenAICompatible({
           name: 'local',
           baseURL: server.baseUrl(scenario),

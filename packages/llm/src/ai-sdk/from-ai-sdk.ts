@@ -12,9 +12,9 @@ import { resolveConnection } from '../shared/model-options.ts';
 import { withRetriesBeforeFirstToken } from '../shared/retry.ts';
 import { withDeadline } from './ai-sdk-deadline.ts';
 import { toIMBridgeError } from './ai-sdk-errors.ts';
-import { toAISDKPrompt, toAISDKTools } from './ai-sdk-prompt.ts';
+import { toAiSdkPrompt, toAiSdkTools } from './ai-sdk-prompt.ts';
 import type { AISDKCallOptions, AISDKLanguageModel, AISDKProviderOptions } from './ai-sdk-spec.ts';
-import { readAISDKStream } from './ai-sdk-stream.ts';
+import { readAiSdkStream } from './ai-sdk-stream.ts';
 
 /** Per-call additions computed from the request (see {@link AISDKModelOptions.prepareCall}). */
 export interface AISDKCallAdditions {
@@ -24,7 +24,7 @@ export interface AISDKCallAdditions {
   headers?: Readonly<Record<string, string>> | undefined;
 }
 
-/** Options of {@link fromAISDK}. */
+/** Options of {@link fromAiSdk}. */
 export interface AISDKModelOptions {
   /** Reported as `provider` on the model and its errors. @default the AI SDK model's `provider` */
   provider?: string | undefined;
@@ -83,7 +83,7 @@ export interface AISDKModelOptions {
   retry?: RetryOptions | false | undefined;
 }
 
-const OWNER = 'fromAISDK';
+const OWNER = 'fromAiSdk';
 const SPECIFICATION_VERSIONS: ReadonlySet<unknown> = new Set(['v2', 'v3']);
 
 function checkModel(model: unknown): AISDKLanguageModel {
@@ -176,7 +176,7 @@ function mergeProviderOptions(
  * ```ts
  * import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
  * import { createBot, memoryState } from '@imbridge/core';
- * import { fromAISDK } from '@imbridge/llm/ai-sdk';
+ * import { fromAiSdk } from '@imbridge/llm/ai-sdk';
  *
  * const deepseek = createOpenAICompatible({
  *   name: 'deepseek',
@@ -184,12 +184,12 @@ function mergeProviderOptions(
  *   apiKey: process.env.LLM_API_KEY,
  * });
  * const bot = createBot({
- *   model: fromAISDK(deepseek('deepseek-chat'), { temperature: 0.3 }),
+ *   model: fromAiSdk(deepseek('deepseek-chat'), { temperature: 0.3 }),
  *   state: memoryState(),
  * });
  * ```
  */
-export function fromAISDK(
+export function fromAiSdk(
   model: AISDKLanguageModel,
   options: AISDKModelOptions = {},
 ): LanguageModel {
@@ -228,8 +228,8 @@ export function fromAISDK(
     );
     return {
       ...settings,
-      prompt: toAISDKPrompt(request),
-      ...toAISDKTools(request),
+      prompt: toAiSdkPrompt(request),
+      ...toAiSdkTools(request),
       abortSignal,
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
       ...(providerOptions !== undefined ? { providerOptions } : {}),
@@ -251,7 +251,7 @@ export function fromAISDK(
         phase: 'request',
         provider,
       });
-      yield* readAISDKStream(result.stream, {
+      yield* readAiSdkStream(result.stream, {
         ...context,
         signal: request.signal,
         firstTokenTimeoutMs: connection.firstTokenTimeoutMs,

@@ -1,6 +1,6 @@
 /**
  * Type tests (checked by `pnpm typecheck`, which covers test files): the AI SDK's own model
- * types are assignable to the parameter of `fromAISDK`, with nothing imported from the AI SDK by
+ * types are assignable to the parameter of `fromAiSdk`, with nothing imported from the AI SDK by
  * the wrapper itself.
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
@@ -9,14 +9,14 @@ import type { LanguageModel } from '@imbridge/core';
 import type { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { AISDKLanguageModel } from './ai-sdk-spec.ts';
-import { fromAISDK } from './from-ai-sdk.ts';
+import { fromAiSdk } from './from-ai-sdk.ts';
 
-describe('fromAISDK types', () => {
+describe('fromAiSdk types', () => {
   it('accepts a V3 chat model of @ai-sdk/openai-compatible and returns an imbridge LanguageModel', () => {
     const provider = createOpenAICompatible({ name: 'typed', baseURL: 'http://127.0.0.1:9/v1' });
     const chat = provider('typed-model');
     expectTypeOf(chat).toExtend<AISDKLanguageModel>();
-    const model = fromAISDK(chat);
+    const model = fromAiSdk(chat);
     expectTypeOf(model).toEqualTypeOf<LanguageModel>();
     expect(model).toMatchObject({ provider: 'typed.chat', modelId: 'typed-model' });
   });
@@ -30,6 +30,6 @@ describe('fromAISDK types', () => {
 
   it('refuses a gateway model id string, at compile time and at run time', () => {
     // @ts-expect-error a model id string is not a model object
-    expect(() => fromAISDK('openai/gpt-4o')).toThrow(/gateway model id/);
+    expect(() => fromAiSdk('openai/gpt-4o')).toThrow(/gateway model id/);
   });
 });

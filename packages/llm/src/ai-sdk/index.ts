@@ -1,5 +1,5 @@
 /**
- * `@imbridge/llm/ai-sdk`: any AI SDK language model as an imbridge model. {@link fromAISDK}
+ * `@imbridge/llm/ai-sdk`: any AI SDK language model as an imbridge model. {@link fromAiSdk}
  * wraps a `LanguageModelV3` (`ai` 6, `@ai-sdk/*` providers) or `LanguageModelV2` (`ai` 5)
  * object as an imbridge `LanguageModel` of specification `v2` (with tool calling).
  *
@@ -9,14 +9,14 @@
  * @example
  * ```ts
  * import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
- * import { fromAISDK } from '@imbridge/llm/ai-sdk';
+ * import { fromAiSdk } from '@imbridge/llm/ai-sdk';
  *
  * const qwen = createOpenAICompatible({
  *   name: 'qwen',
  *   baseURL: 'https://dashscope.aliyuncs.com/compatible-mode/v1',
  *   apiKey: process.env.LLM_API_KEY,
  * });
- * const model = fromAISDK(qwen('qwen-plus'));
+ * const model = fromAiSdk(qwen('qwen-plus'));
  * ```
  * @module
  */
@@ -36,4 +36,4 @@ export type {
   AISDKToolResultPart,
 } from './ai-sdk-spec.ts';
 export type { AISDKCallAdditions, AISDKModelOptions } from './from-ai-sdk.ts';
-export { fromAISDK } from './from-ai-sdk.ts';
+export { fromAiSdk } from './from-ai-sdk.ts';
