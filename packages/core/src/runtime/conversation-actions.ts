@@ -1,5 +1,6 @@
 import { describeError } from '../logging/logger.ts';
 import type { ChatAdapter, PostResult, ReplyTarget } from '../spec/chat-adapter.ts';
+import type { JsonValue } from '../spec/language-model.ts';
 import { checkInteger } from '../util/option-checks.ts';
 import type { RuntimeContext } from './context.ts';
 import type { HandoffOptions } from './middleware.ts';
@@ -46,25 +47,44 @@ export async function postMessage(
     },
   );
   context.log('info', { event: 'posted', platform, conversationId, replyId: result.id });
-  const settings = context.settings;
-  if (settings.historyEnabled) {
-    try {
-      await context.state.appendToList(
+  await saveAssistantMessage(context, { platform, conversationId }, text, undefined);
+  return result;
+}
+
+/**
+ * Adds what the bot said to the conversation's history (and the model's `providerState`, when
+ * given). A failure is logged (`state-failed`, `history-write`): the message was delivered.
+ */
+export async function saveAssistantMessage(
+  context: RuntimeContext,
+  where: { platform: string; conversationId: string },
+  text: string,
+  providerState: JsonValue | undefined,
+): Promise<void> {
+  const { state, settings } = context;
+  if (!settings.historyEnabled) return;
+  const { platform, conversationId } = where;
+  try {
+    if (text.length > 0) {
+      await state.appendToList(
         context.key('history', platform, conversationId),
         { role: 'assistant', content: text },
         { maxLength: settings.historyMaxMessages, ttlMs: settings.historyTtlMs },
       );
-    } catch (error) {
-      context.log('warn', {
-        event: 'state-failed',
-        platform,
-        conversationId,
-        operation: 'history-write',
-        error: describeError(error),
+    }
+    if (providerState !== undefined) {
+      await state.set(context.key('provider-state', platform, conversationId), providerState, {
+        ttlMs: settings.historyTtlMs,
       });
     }
+  } catch (error) {
+    context.log('warn', {
+      event: 'state-failed',
+      ...where,
+      operation: 'history-write',
+      error: describeError(error),
+    });
   }
-  return result;
 }
 
 /** Starts a handoff: the default answer is skipped in the conversation until it ends. */

@@ -3,20 +3,22 @@ import { describeError } from '../logging/logger.ts';
 import type { ChatAdapter, InboundMessage } from '../spec/chat-adapter.ts';
 import type { JsonValue, LanguageModel, ModelEvent, ModelMessage } from '../spec/language-model.ts';
 import type { RuntimeContext } from './context.ts';
-import { endHandoff, postMessage, startHandoff } from './conversation-actions.ts';
+import {
+  endHandoff,
+  postMessage,
+  saveAssistantMessage,
+  startHandoff,
+} from './conversation-actions.ts';
 import type { MessageContext, ReplyContent, ReplySummary } from './middleware.ts';
-import { type ReplyResult, streamReply } from './reply-stream.ts';
+import { streamReply } from './reply-stream.ts';
 import { toolLoopModel } from './tool-loop.ts';
 import type { TurnJournal } from './turn-journal.ts';
 import type { RunningTurn } from './turn-registry.ts';
-import type { ConversationKeys } from './turn-runner.ts';
 
 /** What one turn's handlers share with the turn runner. */
 export interface TurnHandlerState {
   /** Set when a reply was handed back (`close()`, lock lost): the turn record stays in state. */
   handedBack: boolean;
-  /** Replies sent by this turn. */
-  replies: number;
 }
 
 /** What {@link createMessageContext} needs. */
@@ -25,7 +27,6 @@ export interface MessageContextInput {
   message: InboundMessage;
   turn: RunningTurn;
   journal: TurnJournal;
-  keys: ConversationKeys;
   history: ModelMessage[];
   providerState: JsonValue | undefined;
   handedOff: boolean;
@@ -73,36 +74,6 @@ async function endUserId(context: RuntimeContext, id: string): Promise<string | 
   return Array.from(digest.subarray(0, 16), hexByte).join('');
 }
 
-/** Saves a reply in history; a failure is logged (the reply was delivered already). */
-async function saveReply(
-  context: RuntimeContext,
-  keys: ConversationKeys,
-  result: ReplyResult,
-  where: { platform: string; conversationId: string },
-): Promise<void> {
-  const { state, settings } = context;
-  if (!settings.historyEnabled) return;
-  try {
-    if (result.text.length > 0) {
-      await state.appendToList(
-        keys.history,
-        { role: 'assistant', content: result.text },
-        { maxLength: settings.historyMaxMessages, ttlMs: settings.historyTtlMs },
-      );
-    }
-    if (result.providerState !== undefined) {
-      await state.set(keys.providerState, result.providerState, { ttlMs: settings.historyTtlMs });
-    }
-  } catch (error) {
-    context.log('warn', {
-      event: 'state-failed',
-      ...where,
-      operation: 'history-write',
-      error: describeError(error),
-    });
-  }
-}
-
 /**
  * Builds the context handlers receive for one turn. Replies go through {@link streamReply}
  * (pacing, size limits, interrupts, error messages), are recorded in history, logged
@@ -113,7 +84,7 @@ export function createMessageContext(
   input: MessageContextInput,
   shared: TurnHandlerState,
 ): MessageContext {
-  const { adapter, message, turn, journal, keys } = input;
+  const { adapter, message, turn, journal } = input;
   const platform = adapter.platform;
   const conversationId = message.target.conversationId;
   const where = { platform, conversationId };
@@ -137,7 +108,6 @@ export function createMessageContext(
     const startedAtMs = Date.now();
     context.log('info', { event: 'reply-started', ...fields });
     context.hook('onReplyStarted', { ...where, message });
-    shared.replies += 1;
     const result = await streamReply(context, { adapter, message, turn, journal, model, request });
     const replyId = [...turn.replyIds].at(-1);
     if (result.reason === 'handed-back') {
@@ -145,7 +115,7 @@ export function createMessageContext(
       return { reason: 'interrupted', text: result.text, replyId };
     }
     if (result.providerState !== undefined) providerState = result.providerState;
-    await saveReply(context, keys, result, where);
+    await saveAssistantMessage(context, where, result.text, result.providerState);
     const timeToFirstTokenMs =
       result.firstTokenAtMs === undefined ? undefined : result.firstTokenAtMs - startedAtMs;
     const durationMs = Date.now() - startedAtMs;

@@ -33,7 +33,7 @@ export interface AnswerOptions {
 export interface HandoffOptions {
   /** How long the bot stays quiet in the conversation, in milliseconds. @default 1_800_000 (30 min) */
   durationMs?: number | undefined;
-  /** Cancels the state call. */
+  /** An aborted signal refuses the call (checked before the state write, which takes no signal). */
   signal?: AbortSignal | undefined;
 }
 

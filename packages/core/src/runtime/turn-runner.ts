@@ -137,7 +137,7 @@ export async function runTurn(
     }
     const { messages, providerState } = await loadHistory(context, keys, batch, where);
     const handedOff = await isHandedOff(context, platform, conversationId);
-    const shared: TurnHandlerState = { handedBack: false, replies: 0 };
+    const shared: TurnHandlerState = { handedBack: false };
     const handlerContext = createMessageContext(
       context,
       {
@@ -145,7 +145,6 @@ export async function runTurn(
         message,
         turn,
         journal,
-        keys,
         history: messages,
         providerState,
         handedOff,
