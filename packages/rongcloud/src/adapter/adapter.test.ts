@@ -39,6 +39,15 @@ function privateWebhook(text: string, messageId: string, sign?: string): Request
 }
 
 describe('createRongCloudAdapter', () => {
+  it("paces replies at 98 % of the stream APIs' 100 calls/s, half a second of burst (decision 0014)", () => {
+    const adapter = createRongCloudAdapter({
+      appKey: APP_KEY,
+      appSecret: FIXTURE_APP_SECRET,
+      logger: false,
+    });
+    expect(adapter.limits).toMatchObject({ callsPerSecond: 98, burst: 49 });
+  });
+
   describe('contract', () => {
     const cases = chatAdapterContract({
       setup: async () => {

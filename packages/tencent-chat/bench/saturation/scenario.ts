@@ -80,6 +80,8 @@ export interface ScenarioResult {
   callCounts: { observed: number; logged: number };
   /** The machine's 1-minute load average when the run started and when it ended. */
   loadAverage: [number, number];
+  /** Every REST call of the run: arrival in ms from the window's start, API, 60007 or not, retry or not. */
+  timeline: { api: string; atMs: number; rejected: boolean; retry: boolean }[];
 }
 
 /** Runs one scenario; see the module comment. */
@@ -199,6 +201,12 @@ export async function runScenario(settings: ScenarioSettings): Promise<ScenarioR
       childStats,
       callCounts: { observed: calls.length, logged: local.requests.length },
       loadAverage: [loadBefore, loadavg()[0] ?? Number.NaN],
+      timeline: calls.map((call, index) => ({
+        api: call.api,
+        atMs: call.atMs - windowStartMs,
+        rejected: call.errorCode === RATE_LIMITED_CODE,
+        retry: retryFlags[index] === true,
+      })),
     };
   } finally {
     for (const stop of stops.reverse()) stop();

@@ -78,6 +78,24 @@ function adapter(baseUrl = 'http://127.0.0.1:9') {
 }
 
 describe('createTencentChatAdapter', () => {
+  it('paces replies at 98 % of each API limit with half a second of burst (decision 0014)', () => {
+    expect(adapter().limits).toMatchObject({
+      callsPerSecond: 196,
+      burst: 98,
+      openCallsPerSecond: 196,
+      openBurst: 98,
+    });
+    const slow = createTencentChatAdapter({
+      sdkAppId: SDK_APP_ID,
+      secretKey: SECRET,
+      adminUserId: 'administrator',
+      callbackToken: TOKEN,
+      robotIds: [ROBOT],
+      callsPerSecondPerApi: 1,
+    });
+    expect(slow.limits).toMatchObject({ callsPerSecond: 1, burst: 1, openBurst: 1 });
+  });
+
   describe('passes the core chat adapter contract (against the local Tencent Chat)', () => {
     const cases = chatAdapterContract({
       setup: async () => {

@@ -59,6 +59,15 @@ function replyRate(callsPerSecondPerApi: number): number {
 }
 
 /**
+ * The reply buckets' burst: half a second of calls (decision 0014). A whole second's burst
+ * spends Tencent's own bucket down to a few calls when many conversations start at once, and
+ * the calls a stall bunches then meet 60007.
+ */
+function replyBurst(callsPerSecond: number): number {
+  return Math.max(1, Math.floor(callsPerSecond / 2));
+}
+
+/**
  * Creates the Tencent Cloud Chat adapter: verifies and parses webhooks (`Bot.OnC2CMessage`,
  * `Bot.OnGroupMessage`, and the `AfterSendMsg` callbacks), turns a user's `src: 22` message into
  * an interrupt of the reply it names, and streams replies from the robot in the chosen mode.
@@ -98,15 +107,18 @@ export function createTencentChatAdapter(
   const log = createLogEmitter(options.logger);
   const { streamMode, robotIds } = settings;
   const robotSet = robotIds !== undefined ? new Set(robotIds) : undefined;
-  // Replies are paced a little under the vendor's limit (decision 0014): at the limit itself,
-  // network jitter bunches calls and Tencent rejects some (60007). The opening send and the
-  // modifications count under different APIs (sendmsg, modify_*_msg), each with its own budget.
+  // Replies are paced a little under the vendor's limit, with half a second of burst (decision
+  // 0014): at the limit itself, jitter bunches calls and Tencent rejects some (60007). The
+  // opening send and the modifications count under different APIs (sendmsg, modify_*_msg),
+  // each with its own budget.
   const replyCallsPerSecond = replyRate(options.callsPerSecondPerApi ?? 200);
   const limits: AdapterLimits = {
     maxMessageBytes: settings.maxTextBytes,
     minUpdateIntervalMs: settings.minUpdateIntervalMs,
     callsPerSecond: replyCallsPerSecond,
+    burst: replyBurst(replyCallsPerSecond),
     openCallsPerSecond: replyCallsPerSecond,
+    openBurst: replyBurst(replyCallsPerSecond),
   };
   const answers = (robotId: string): boolean =>
     isRobot(robotId) && (robotSet === undefined || robotSet.has(robotId));
