@@ -180,4 +180,5 @@ export {
   checkOneOf,
   optionError,
 } from './util/option-checks.ts';
+export { textResponse } from './util/text-response.ts';
 export { VERSION } from './version.ts';

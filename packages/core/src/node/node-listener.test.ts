@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../logging/log-entry.ts';
 import type { Logger } from '../logging/logger.ts';
+import { knownBodyText, textResponse } from '../util/text-response.ts';
 import { BODY_ALREADY_READ_MESSAGE, toNodeListener } from './node-listener.ts';
 
 let server: Server | undefined;
@@ -72,6 +73,38 @@ describe('toNodeListener', () => {
       header: 'value',
       body: '你好 body',
     });
+  });
+
+  it('sends a textResponse in one write without reading its stream, with a content-length', async () => {
+    const sent: Response[] = [];
+    const url = await serve(
+      toNodeListener(async () => {
+        const response = textResponse('{"ActionStatus":"OK","text":"你好"}', {
+          status: 202,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'x-reply': 'yes' },
+        });
+        sent.push(response);
+        return response;
+      }),
+    );
+    const response = await fetch(`${url}/hook`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(202);
+    expect(response.headers.get('x-reply')).toBe('yes');
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('content-length')).toBe(
+      String(Buffer.byteLength('{"ActionStatus":"OK","text":"你好"}')),
+    );
+    expect(await response.text()).toBe('{"ActionStatus":"OK","text":"你好"}');
+    // The listener took the text, not the stream: the Response is still unread.
+    expect(sent[0]?.bodyUsed).toBe(false);
+  });
+
+  it('keeps a textResponse an ordinary Response: readable once, then no longer known', async () => {
+    const response = textResponse('plain', { status: 200 });
+    expect(knownBodyText(response)).toBe('plain');
+    expect(knownBodyText(new Response('plain'))).toBeUndefined();
+    expect(await response.text()).toBe('plain');
+    expect(knownBodyText(response)).toBeUndefined();
   });
 
   it('rejects a body over maxBodyBytes with 413 without calling the handler', async () => {

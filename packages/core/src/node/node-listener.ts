@@ -1,6 +1,7 @@
 import { createLogEmitter, type LoggerOption } from '../logging/logger.ts';
 import type { RequestHandler, WebhookContext } from '../runtime/options.ts';
 import { checkInteger, checkNonEmptyString } from '../util/option-checks.ts';
+import { knownBodyText } from '../util/text-response.ts';
 
 /** The parts of Node's `http.IncomingMessage` the listener reads. */
 export interface NodeIncomingMessage extends AsyncIterable<unknown> {
@@ -175,6 +176,12 @@ export function toNodeListener(
       response.headers.forEach((value, name) => {
         outgoing.setHeader(name, value);
       });
+      const text = knownBodyText(response);
+      if (text !== undefined) {
+        // A body known up front (a `textResponse`): one write, no stream to read.
+        outgoing.end(text);
+        return;
+      }
       if (response.body === null) {
         outgoing.end();
         return;

@@ -3,6 +3,7 @@ import { createLogEmitter, describeError } from '../logging/logger.ts';
 import type { ChatAdapter, ReceiveResult } from '../spec/chat-adapter.ts';
 import { isInProcessState, memoryState } from '../state/memory-state.ts';
 import { checkInteger } from '../util/option-checks.ts';
+import { textResponse } from '../util/text-response.ts';
 import { createBucketLookup, type RuntimeContext } from './context.ts';
 import { endHandoff, postMessage, startHandoff } from './conversation-actions.ts';
 import { drainConversation } from './conversation-drain.ts';
@@ -40,7 +41,7 @@ function unrefTimer<T>(timer: T): T {
 }
 
 function jsonResponse(status: number, body: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), {
+  return textResponse(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json' },
   });

@@ -1,6 +1,8 @@
+import { textResponse } from '@imbridge/core';
 import { SignatureVerificationError, ValidationError } from '@imbridge/core/errors';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+const ACKNOWLEDGEMENT_TEXT = JSON.stringify({ code: 200 });
 
 /**
  * The answer to an accepted webhook: HTTP 200 with `{"code":200}`.
@@ -13,7 +15,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as co
  * @see https://docs.rongcloud.cn/platform-chat-api/bot/callback-channels/bot-callback-webhook
  */
 export function webhookAcknowledgement(): Response {
-  return new Response(JSON.stringify({ code: 200 }), { status: 200, headers: JSON_HEADERS });
+  return textResponse(ACKNOWLEDGEMENT_TEXT, { status: 200, headers: JSON_HEADERS });
 }
 
 /** Validation failures of our own settings, not of the request: the server is at fault. */
@@ -41,7 +43,7 @@ export function webhookRejection(error: unknown): Response {
     status = error.code === 'body-too-large' ? 413 : 400;
     errorMessage = `invalid request: ${error.code}`;
   }
-  return new Response(JSON.stringify({ code: status, errorMessage }), {
+  return textResponse(JSON.stringify({ code: status, errorMessage }), {
     status,
     headers: JSON_HEADERS,
   });

@@ -1,6 +1,7 @@
-import { SignatureVerificationError, ValidationError } from '@imbridge/core';
+import { SignatureVerificationError, textResponse, ValidationError } from '@imbridge/core';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+const ACKNOWLEDGEMENT_TEXT = JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
 
 /**
  * The success answer Tencent expects from a webhook: HTTP 200 with
@@ -9,10 +10,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as co
  * @see https://www.tencentcloud.com/document/product/1047/34354
  */
 export function webhookAcknowledgement(): Response {
-  return new Response(JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 }), {
-    status: 200,
-    headers: JSON_HEADERS,
-  });
+  return textResponse(ACKNOWLEDGEMENT_TEXT, { status: 200, headers: JSON_HEADERS });
 }
 
 /** Validation failures of our own settings, not of the request: the server is at fault. */
@@ -38,11 +36,8 @@ export function webhookRejection(error: unknown): Response {
     status = error.code === 'body-too-large' ? 413 : 400;
     errorInfo = `invalid request: ${error.code}`;
   }
-  return new Response(
+  return textResponse(
     JSON.stringify({ ActionStatus: 'FAIL', ErrorInfo: errorInfo, ErrorCode: 1 }),
-    {
-      status,
-      headers: JSON_HEADERS,
-    },
+    { status, headers: JSON_HEADERS },
   );
 }

@@ -1,6 +1,7 @@
-import { SignatureVerificationError, ValidationError } from '@imbridge/core';
+import { SignatureVerificationError, textResponse, ValidationError } from '@imbridge/core';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+const ACKNOWLEDGEMENT_TEXT = JSON.stringify({ code: 0 });
 
 /**
  * The answer to an accepted callback: HTTP 200 with `{"code":0}`.
@@ -12,7 +13,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as co
  * @see https://trtc.io/document/68331
  */
 export function webhookAcknowledgement(): Response {
-  return new Response(JSON.stringify({ code: 0 }), { status: 200, headers: JSON_HEADERS });
+  return textResponse(ACKNOWLEDGEMENT_TEXT, { status: 200, headers: JSON_HEADERS });
 }
 
 /** Validation failures of our own settings, not of the request: the server is at fault. */
@@ -43,7 +44,7 @@ export function webhookRejection(error: unknown): Response {
     status = error.code === 'body-too-large' ? 413 : 400;
     errorMessage = `invalid request: ${error.code}`;
   }
-  return new Response(JSON.stringify({ code: status, errorMessage }), {
+  return textResponse(JSON.stringify({ code: status, errorMessage }), {
     status,
     headers: JSON_HEADERS,
   });
