@@ -63,7 +63,7 @@ export function dispatch(
     case CALLBACK_COMMANDS.c2cAfterSend: {
       const parsed = c2cMessageCallbackSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(callbackCommand, parsed.error);
-      return { command: 'c2c.after-send', ...mapC2CMessage(parsed.data, base) };
+      return mapC2CMessage(parsed.data, base, 'c2c.after-send');
     }
     case CALLBACK_COMMANDS.botGroupMessage: {
       const parsed = botGroupMessageCallbackSchema.safeParse(body);
@@ -73,11 +73,10 @@ export function dispatch(
     case CALLBACK_COMMANDS.groupAfterSend: {
       const parsed = groupAfterSendCallbackSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(callbackCommand, parsed.error);
-      return {
-        command: 'group.after-send',
-        ...mapGroupMessage(parsed.data, base),
-        ...mapGroupAtInfo(parsed.data),
-      };
+      return Object.assign(
+        mapGroupMessage(parsed.data, base, 'group.after-send'),
+        mapGroupAtInfo(parsed.data),
+      );
     }
     default:
       return { command: 'unknown', callbackCommand, ...base };

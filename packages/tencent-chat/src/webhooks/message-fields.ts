@@ -38,13 +38,10 @@ export function webhookBase(
   json: Readonly<Record<string, unknown>>,
   query: WebhookQuery,
 ): TencentWebhookBase {
-  const { clientIp, platform } = query;
-  return {
-    sdkAppId: query.sdkAppId,
-    ...(clientIp !== undefined && clientIp !== '' ? { clientIp } : {}),
-    ...(platform !== undefined && platform !== '' ? { platform } : {}),
-    raw: json,
-  };
+  const base: TencentWebhookBase = { sdkAppId: query.sdkAppId, raw: json };
+  if (query.clientIp !== undefined && query.clientIp !== '') base.clientIp = query.clientIp;
+  if (query.platform !== undefined && query.platform !== '') base.platform = query.platform;
+  return base;
 }
 
 function firstChatbotPayload(elements: ReadonlyArray<MessageElement>): ChatbotPayload | undefined {
@@ -56,79 +53,89 @@ function firstChatbotPayload(elements: ReadonlyArray<MessageElement>): ChatbotPa
   return undefined;
 }
 
-/** Optional fields shared by every message result, without `undefined` values. */
-function messageExtras(body: {
-  MsgId?: string | null | undefined;
-  CloudCustomData?: string | null | undefined;
-  EventTime?: number | null | undefined;
-}): { messageId?: string; cloudCustomData?: string; eventTimeMs?: number } {
-  return {
-    ...(body.MsgId != null && body.MsgId !== '' ? { messageId: body.MsgId } : {}),
-    ...(body.CloudCustomData != null && body.CloudCustomData !== ''
-      ? { cloudCustomData: body.CloudCustomData }
-      : {}),
-    ...(body.EventTime != null ? { eventTimeMs: body.EventTime } : {}),
-  };
-}
-
-function elementsAndText(body: { MsgBody: C2CMessageCallback['MsgBody'] }): {
+/** The fields every message result has; written onto one object, without spreads (issue 11). */
+interface MessageResultFields {
   elements: MessageElement[];
   text: string;
   chatbotPayload?: ChatbotPayload;
-} {
-  const elements = fromWireMessageBody(body.MsgBody);
-  const chatbotPayload = firstChatbotPayload(elements);
-  return {
-    elements,
-    text: textOfElements(elements),
-    ...(chatbotPayload !== undefined ? { chatbotPayload } : {}),
-  };
+  messageId?: string;
+  cloudCustomData?: string;
+  eventTimeMs?: number;
 }
 
-/** The fields of a `Bot.OnC2CMessage` or `C2C.CallbackAfterSendMsg` result. */
-export function mapC2CMessage(
+/** A new result object: `command`, then the base's fields. */
+function startResult(command: string, base: TencentWebhookBase): Record<string, unknown> {
+  const result: Record<string, unknown> = { command, sdkAppId: base.sdkAppId };
+  if (base.clientIp !== undefined) result.clientIp = base.clientIp;
+  if (base.platform !== undefined) result.platform = base.platform;
+  result.raw = base.raw;
+  return result;
+}
+
+/** Elements, text, chatbot payload and the optional ids shared by every message result. */
+function addMessageFields(
+  result: Partial<MessageResultFields>,
+  body: {
+    MsgBody: C2CMessageCallback['MsgBody'];
+    MsgId?: string | null | undefined;
+    CloudCustomData?: string | null | undefined;
+    EventTime?: number | null | undefined;
+  },
+): void {
+  const elements = fromWireMessageBody(body.MsgBody);
+  result.elements = elements;
+  result.text = textOfElements(elements);
+  const chatbotPayload = firstChatbotPayload(elements);
+  if (chatbotPayload !== undefined) result.chatbotPayload = chatbotPayload;
+  if (body.MsgId != null && body.MsgId !== '') result.messageId = body.MsgId;
+  if (body.CloudCustomData != null && body.CloudCustomData !== '') {
+    result.cloudCustomData = body.CloudCustomData;
+  }
+  if (body.EventTime != null) result.eventTimeMs = body.EventTime;
+}
+
+/** A `Bot.OnC2CMessage` or `C2C.CallbackAfterSendMsg` result with its `command`. */
+export function mapC2CMessage<C extends string>(
   body: C2CMessageCallback,
   base: TencentWebhookBase,
-): TencentC2CMessageFields {
-  return {
-    ...base,
-    fromUserId: body.From_Account,
-    toUserId: body.To_Account,
-    sequence: body.MsgSeq,
-    random: body.MsgRandom,
-    timeSeconds: body.MsgTime,
-    msgKey:
-      body.MsgKey ??
-      formatMsgKey({ sequence: body.MsgSeq, random: body.MsgRandom, timeSeconds: body.MsgTime }),
-    ...elementsAndText(body),
-    ...messageExtras(body),
-    onlineOnly: body.OnlineOnlyFlag === 1,
-    ...(body.SendMsgResult != null ? { sendResultCode: body.SendMsgResult } : {}),
-    ...(body.UnreadMsgNum != null ? { unreadCount: body.UnreadMsgNum } : {}),
-  };
+  command: C,
+): TencentC2CMessageFields & { command: C } {
+  const result = startResult(command, base);
+  result.fromUserId = body.From_Account;
+  result.toUserId = body.To_Account;
+  result.sequence = body.MsgSeq;
+  result.random = body.MsgRandom;
+  result.timeSeconds = body.MsgTime;
+  result.msgKey =
+    body.MsgKey ??
+    formatMsgKey({ sequence: body.MsgSeq, random: body.MsgRandom, timeSeconds: body.MsgTime });
+  addMessageFields(result as Partial<MessageResultFields>, body);
+  result.onlineOnly = body.OnlineOnlyFlag === 1;
+  if (body.SendMsgResult != null) result.sendResultCode = body.SendMsgResult;
+  if (body.UnreadMsgNum != null) result.unreadCount = body.UnreadMsgNum;
+  return result as unknown as TencentC2CMessageFields & { command: C };
 }
 
-/** The fields of a `Bot.OnGroupMessage` or `Group.CallbackAfterSendMsg` result. */
-export function mapGroupMessage(
+/** A `Bot.OnGroupMessage` or `Group.CallbackAfterSendMsg` result with its `command`. */
+export function mapGroupMessage<C extends string>(
   body: BotGroupMessageCallback | GroupAfterSendCallback,
   base: TencentWebhookBase,
-): TencentGroupMessageFields {
-  return {
-    ...base,
-    groupId: body.GroupId,
-    groupType: body.Type,
-    fromUserId: body.From_Account,
-    ...(body.Operator_Account != null && body.Operator_Account !== ''
-      ? { operatorUserId: body.Operator_Account }
-      : {}),
-    sequence: body.MsgSeq,
-    random: body.Random,
-    timeSeconds: body.MsgTime,
-    ...elementsAndText(body),
-    ...messageExtras(body),
-    onlineOnly: body.OnlineOnlyFlag === 1,
-    ...(body.TopicId != null && body.TopicId !== '' ? { topicId: body.TopicId } : {}),
-  };
+  command: C,
+): TencentGroupMessageFields & { command: C } {
+  const result = startResult(command, base);
+  result.groupId = body.GroupId;
+  result.groupType = body.Type;
+  result.fromUserId = body.From_Account;
+  if (body.Operator_Account != null && body.Operator_Account !== '') {
+    result.operatorUserId = body.Operator_Account;
+  }
+  result.sequence = body.MsgSeq;
+  result.random = body.Random;
+  result.timeSeconds = body.MsgTime;
+  addMessageFields(result as Partial<MessageResultFields>, body);
+  result.onlineOnly = body.OnlineOnlyFlag === 1;
+  if (body.TopicId != null && body.TopicId !== '') result.topicId = body.TopicId;
+  return result as unknown as TencentGroupMessageFields & { command: C };
 }
 
 /** The result of a checked `Bot.OnC2CMessage` body. */
@@ -136,7 +143,7 @@ export function toBotC2CWebhook(
   body: C2CMessageCallback,
   base: TencentWebhookBase,
 ): TencentBotC2CMessageWebhook {
-  return { command: 'bot.c2c-message', ...mapC2CMessage(body, base) };
+  return mapC2CMessage(body, base, 'bot.c2c-message');
 }
 
 /** The result of a checked `Bot.OnGroupMessage` body. */
@@ -144,9 +151,7 @@ export function toBotGroupWebhook(
   body: BotGroupMessageCallback,
   base: TencentWebhookBase,
 ): TencentBotGroupMessageWebhook {
-  return {
-    command: 'bot.group-message',
-    ...mapGroupMessage(body, base),
-    atRobotIds: body.AtRobots_Account ?? [],
-  };
+  const result = mapGroupMessage(body, base, 'bot.group-message') as TencentBotGroupMessageWebhook;
+  result.atRobotIds = body.AtRobots_Account ?? [];
+  return result;
 }
