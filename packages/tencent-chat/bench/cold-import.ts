@@ -142,7 +142,7 @@ function coldTargets(distBuilt: boolean): ColdTarget[] {
     firstCall: true,
   });
   targets.push({
-    name: "import('zod') alone (loaded by the first REST answer or non-bot webhook)",
+    name: "import('zod') alone (loaded by the first schema-checked REST answer or non-bot webhook)",
     moduleFormat: 'ESM',
     script: () => timed(`await import('zod')`, '0'),
     firstCall: false,

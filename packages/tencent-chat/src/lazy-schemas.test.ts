@@ -1,7 +1,8 @@
 /**
  * zod (about three quarters of the package's import time) loads only with the first call that
- * validates: a webhook body or a REST answer. These tests load each module afresh and count the
- * times zod is loaded, so any static path to it breaks them.
+ * validates: a webhook body, or a REST answer other than the ones a reply reads. These tests
+ * load each module afresh and count the times zod is loaded, so any static path to it breaks
+ * them.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatbotPayload } from './chatbot/payload.ts';
@@ -175,6 +176,73 @@ describe('the first validating call', () => {
       name: 'ValidationError',
       code: 'invalid-payload',
       issues: [{ path: ['MsgSeq'] }],
+    });
+    expect(zodLoads).toBe(1);
+  });
+});
+
+describe('the calls of a reply', () => {
+  /** A client whose fetch answers every call with `answer` (plus the OK envelope). */
+  async function clientAnswering(answer: Record<string, unknown>) {
+    const { createTencentChatClient } = await import('./client/client.ts');
+    const calls: string[] = [];
+    const client = createTencentChatClient({
+      sdkAppId: 1400000000,
+      secretKey: 'secret',
+      adminUserId: 'administrator',
+      retry: false,
+      fetch: async (input) => {
+        calls.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+        return new Response(
+          JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, ...answer }),
+          { headers: { 'content-type': 'application/json' } },
+        );
+      },
+    });
+    return { client, calls };
+  }
+
+  it('send and modify a C2C message without zod', async () => {
+    const { client, calls } = await clientAnswering({ MsgTime: 1_700_000_000, MsgKey: '1_2_3' });
+    const sent = await client.sendC2CMessage({
+      fromUserId: '@RBT#assistant',
+      toUserId: 'alice',
+      elements: [{ type: 'text', text: 'hi' }],
+    });
+    expect(sent).toEqual({ msgKey: '1_2_3', timeSeconds: 1_700_000_000 });
+    await client.modifyC2CMessage({
+      fromUserId: '@RBT#assistant',
+      toUserId: 'alice',
+      msgKey: sent.msgKey,
+      elements: [{ type: 'text', text: 'hi there' }],
+    });
+    expect(calls).toEqual(['/v4/openim/sendmsg', '/v4/openim/modify_c2c_msg']);
+    expect(zodLoads).toBe(0);
+  });
+
+  it('send a group message without zod', async () => {
+    const { client } = await clientAnswering({ MsgTime: 1_700_000_000, MsgSeq: 42 });
+    const sent = await client.sendGroupMessage({
+      groupId: 'g1',
+      fromUserId: '@RBT#assistant',
+      elements: [{ type: 'text', text: 'hi' }],
+    });
+    expect(sent).toEqual({ sequence: 42, timeSeconds: 1_700_000_000 });
+    expect(zodLoads).toBe(0);
+  });
+
+  it('loads the schemas to report an unexpected sendmsg answer as a typed error', async () => {
+    const { client } = await clientAnswering({ MsgTime: 1_700_000_000 });
+    await expect(
+      client.sendC2CMessage({
+        fromUserId: '@RBT#assistant',
+        toUserId: 'alice',
+        elements: [{ type: 'text', text: 'hi' }],
+      }),
+    ).rejects.toMatchObject({
+      name: 'APICallError',
+      kind: 'server',
+      cause: { issues: [{ path: ['MsgKey'] }] },
     });
     expect(zodLoads).toBe(1);
   });

@@ -2,6 +2,7 @@ import { ValidationError } from '@imbridge/core';
 import { randomUint32 } from '../internal/random.ts';
 import { toWireMessageBody } from '../messages/elements.ts';
 import { replySequence } from './message-keys.ts';
+import { readSendC2CAnswer, readSendGroupAnswer } from './send-answers.ts';
 import type { TencentChatTransport } from './transport.ts';
 import type { TencentChatClient } from './types.ts';
 import { callOptions, forbidList, loadResponseSchemas } from './wire.ts';
@@ -39,7 +40,6 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
         ...(input.noUnread === true ? ['NoUnread'] : []),
         ...(input.noLastMessage === true ? ['NoLastMsg'] : []),
       ];
-      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'openim',
         'sendmsg',
@@ -57,17 +57,15 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
         },
         callOptions(input),
       );
-      const { parseResponse, sendC2CSchema } = await schemas;
-      const parsed = parseResponse(sendC2CSchema, body, 'sendmsg');
-      return {
-        msgKey: parsed.MsgKey,
-        timeSeconds: parsed.MsgTime,
-        ...(parsed.MsgId != null ? { messageId: parsed.MsgId } : {}),
-      };
+      const answer = readSendC2CAnswer(body);
+      if (answer !== undefined) return answer;
+      // Not the documented answer: the schema says what is wrong, as a typed error.
+      const { parseResponse, sendC2CSchema } = await loadResponseSchemas();
+      parseResponse(sendC2CSchema, body, 'sendmsg');
+      throw new Error('sendmsg: an answer the hand check refused passed the schema');
     },
 
     async sendGroupMessage(input) {
-      const schemas = loadResponseSchemas();
       const body = await transport.call(
         'group_open_http_svc',
         'send_group_msg',
@@ -87,13 +85,11 @@ export function messageMethods(transport: TencentChatTransport): MessageMethods 
         },
         callOptions(input),
       );
-      const { parseResponse, sendGroupSchema } = await schemas;
-      const parsed = parseResponse(sendGroupSchema, body, 'send_group_msg');
-      return {
-        sequence: parsed.MsgSeq,
-        timeSeconds: parsed.MsgTime,
-        ...(parsed.MsgDropReason ? { dropReason: parsed.MsgDropReason } : {}),
-      };
+      const answer = readSendGroupAnswer(body);
+      if (answer !== undefined) return answer;
+      const { parseResponse, sendGroupSchema } = await loadResponseSchemas();
+      parseResponse(sendGroupSchema, body, 'send_group_msg');
+      throw new Error('send_group_msg: an answer the hand check refused passed the schema');
     },
 
     async modifyC2CMessage(input) {
