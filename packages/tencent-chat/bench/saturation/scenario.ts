@@ -80,7 +80,10 @@ export interface ScenarioResult {
   callCounts: { observed: number; logged: number };
   /** The machine's 1-minute load average when the run started and when it ended. */
   loadAverage: [number, number];
-  /** Every REST call of the run: arrival in ms from the window's start, API, 60007 or not, retry or not. */
+  /**
+   * Every REST call of the run: its API, its arrival in ms from the window's start (negative in
+   * the warm-up), whether it was answered 60007 and whether it repeated an earlier call.
+   */
   timeline: { api: string; atMs: number; rejected: boolean; retry: boolean }[];
 }
 

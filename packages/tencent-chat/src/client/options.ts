@@ -71,7 +71,11 @@ export interface TencentChatClientOptions {
    * only retry loop of a call; `false` to disable. @default { maxRetries: 2, initialDelayMs: 200, maxDelayMs: 5_000 }
    */
   retry?: RetryOptions | false | undefined;
-  /** Calls per second allowed per API (Tencent's default limit is 200/s per API per app). @default 200 */
+  /**
+   * Calls per second allowed per API (Tencent's default limit is 200/s per API per app). The
+   * client's own buckets run at it; an adapter's replies pace at 98 % of it, with half a second
+   * of burst (decision 0014). @default 200
+   */
   callsPerSecondPerApi?: number | undefined;
   /** Lifetime of the generated admin UserSig, in seconds. @default 86_400 */
   userSigExpiresInSeconds?: number | undefined;
