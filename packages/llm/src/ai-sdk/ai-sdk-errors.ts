@@ -12,7 +12,12 @@ import {
   REDACTED,
   redactSecrets,
 } from '@imbridge/provider-utils';
-import { classifyOpenAICompatibleError } from '../openai-compatible/openai-compatible-errors.ts';
+import {
+  classifyOpenAICompatibleError,
+  readVendorErrorRecord,
+  statusFrom,
+  wireCode,
+} from '../openai-compatible/openai-compatible-errors.ts';
 
 /** Brands the AI SDK puts on its errors (`AISDKError.hasMarker`), read without importing it. */
 const AI_SDK_ERROR = Symbol.for('vercel.ai.error');
@@ -67,25 +72,13 @@ function vendorError(data: unknown): Record<string, unknown> | undefined {
   return isRecord(data.error) ? data.error : data;
 }
 
-function codeOf(record: Record<string, unknown> | undefined): string | number | undefined {
-  const code = record?.code;
-  return typeof code === 'string' || typeof code === 'number' ? code : undefined;
-}
-
-function statusOf(value: unknown): number | undefined {
-  const status = typeof value === 'string' ? Number(value) : value;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 600
-    ? status
-    : undefined;
-}
-
 function fromAPICallError(
   error: Record<string | symbol, unknown>,
   context: ErrorContext,
 ): APICallError {
-  const statusCode = statusOf(error.statusCode);
+  const statusCode = statusFrom(error.statusCode);
   const wire = vendorError(error.data);
-  const code = codeOf(wire);
+  const code = wire === undefined ? undefined : wireCode(wire);
   const type = typeof wire?.type === 'string' ? wire.type : undefined;
   const known =
     code === undefined && type === undefined
@@ -125,23 +118,14 @@ function fromErrorValue(value: unknown, context: ErrorContext): APICallError {
       : typeof record?.message === 'string'
         ? record.message
         : 'error event';
-  const code = codeOf(record);
-  const type = typeof record?.type === 'string' ? record.type : undefined;
-  const statusCode = statusOf(record?.status) ?? statusOf(record?.statusCode) ?? statusOf(code);
-  const known = classifyOpenAICompatibleError(`${code ?? ''} ${type ?? ''}`);
-  const kind =
-    known.kind !== 'unknown'
-      ? known.kind
-      : statusCode !== undefined
-        ? kindForStatus(statusCode)
-        : 'unknown';
+  const { code, type, statusCode, kind, hint } = readVendorErrorRecord(record);
   return new APICallError({
     message: `${context.provider} stream error: ${scrub(text, context.secrets)}`,
     provider: context.provider,
     kind,
     statusCode,
     providerCode: typeof code === 'string' ? scrub(code, context.secrets) : (code ?? type),
-    hint: known.hint,
+    hint,
   });
 }
 

@@ -62,7 +62,8 @@ export function classifyOpenAICompatibleError(text: string): VendorErrorClass {
   return { kind, retryable };
 }
 
-function wireCode(record: Readonly<Record<string, unknown>>): string | number | undefined {
+/** The `code` of a vendor error object, when it is a string or a number. */
+export function wireCode(record: Readonly<Record<string, unknown>>): string | number | undefined {
   const code = record.code;
   return typeof code === 'string' || typeof code === 'number' ? code : undefined;
 }
@@ -97,11 +98,51 @@ export function createOpenAICompatibleClassifier(
   };
 }
 
-function statusFrom(value: unknown): number | undefined {
+/** `value` as an HTTP error status (400–599; a numeric string counts), else `undefined`. */
+export function statusFrom(value: unknown): number | undefined {
   const status = typeof value === 'string' ? Number(value) : value;
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 600
     ? status
     : undefined;
+}
+
+/** What an error object of an OpenAI-compatible vendor says, read once for every caller. */
+export interface VendorErrorRecord {
+  /** `code` (string or number), unredacted. */
+  code: string | number | undefined;
+  /** `type`. */
+  type: string | undefined;
+  /** `status`, `status_code` or `statusCode`, or a code that is an HTTP error status. */
+  statusCode: number | undefined;
+  /** The kind the code or type names, else the status's, else `unknown`. */
+  kind: APIErrorKind;
+  /** What to fix, when the code says. */
+  hint: string | undefined;
+}
+
+/**
+ * Reads an error object (`{ message, type, code, status }`, the inner object of
+ * `{ error: … }`) of an OpenAI-compatible vendor: its code, type and status, and the kind they
+ * name. Shared by the SSE `error` event of the adapter and the AI SDK wrapper's error parts.
+ */
+export function readVendorErrorRecord(
+  record: Readonly<Record<string, unknown>> | undefined,
+): VendorErrorRecord {
+  const code = record === undefined ? undefined : wireCode(record);
+  const type = typeof record?.type === 'string' ? record.type : undefined;
+  const statusCode =
+    statusFrom(record?.status) ??
+    statusFrom(record?.status_code) ??
+    statusFrom(record?.statusCode) ??
+    statusFrom(code);
+  const known = classifyOpenAICompatibleError(`${code ?? ''} ${type ?? ''}`);
+  const kind =
+    known.kind !== 'unknown'
+      ? known.kind
+      : statusCode !== undefined
+        ? kindForStatus(statusCode)
+        : 'unknown';
+  return { code, type, statusCode, kind, hint: known.hint };
 }
 
 /** Maps a `data: {"error": …}` payload (or an `event: error` body) to an `APICallError`. */
@@ -117,17 +158,7 @@ export function streamError(
       : typeof record?.message === 'string'
         ? record.message
         : 'error event';
-  const code = record === undefined ? undefined : wireCode(record);
-  const type = typeof record?.type === 'string' ? record.type : undefined;
-  const statusCode =
-    statusFrom(record?.status) ?? statusFrom(record?.status_code) ?? statusFrom(code);
-  const known = classifyOpenAICompatibleError(`${code ?? ''} ${type ?? ''}`);
-  const kind =
-    known.kind !== 'unknown'
-      ? known.kind
-      : statusCode !== undefined
-        ? kindForStatus(statusCode)
-        : 'unknown';
+  const { code, type, statusCode, kind, hint } = readVendorErrorRecord(record);
   const providerCode = typeof code === 'string' ? redactSecrets(code, secrets) : (code ?? type);
   return new APICallError({
     message: `${provider} stream error: ${vendorText(text, secrets)}`,
@@ -136,6 +167,6 @@ export function streamError(
     retryable: isRetryableKind(kind),
     statusCode,
     providerCode,
-    hint: known.hint,
+    hint,
   });
 }
