@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { APICallError } from '../errors/errors.ts';
 import type { LanguageModel, ModelEvent } from '../spec/language-model.ts';
-import { ContractViolation, chatAdapterContract, languageModelContract } from './contracts.ts';
+import { chatAdapterContract } from './adapter-contract.ts';
+import { ContractViolation } from './contract-support.ts';
 import { createMemoryAdapter } from './memory-adapter.ts';
+import { languageModelContract } from './model-contract.ts';
 import { createScriptedModel, type Script, textSteps } from './scripted-model.ts';
 
 const EXPECTED = 'Hello, contract world';

@@ -14,12 +14,11 @@
 export type {
   ChatAdapterContractHarness,
   ChatAdapterContractOptions,
-  ContractCase,
-  LanguageModelContractOptions,
-  ModelContractScenario,
   ObservedMessage,
-} from './contracts.ts';
-export { ContractViolation, chatAdapterContract, languageModelContract } from './contracts.ts';
+} from './adapter-contract.ts';
+export { chatAdapterContract } from './adapter-contract.ts';
+export type { ContractCase } from './contract-support.ts';
+export { ContractViolation } from './contract-support.ts';
 export type {
   MemoryAdapter,
   MemoryAdapterOptions,
@@ -32,6 +31,8 @@ export type {
 export { createMemoryAdapter, memoryRateLimitError } from './memory-adapter.ts';
 export type { LoggedEntry, MemoryLogger } from './memory-logger.ts';
 export { memoryLogger } from './memory-logger.ts';
+export type { LanguageModelContractOptions, ModelContractScenario } from './model-contract.ts';
+export { languageModelContract } from './model-contract.ts';
 export type {
   LanguageModelToolContractOptions,
   ModelToolContractScenario,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortedError } from '../errors/errors.ts';
 import type { LanguageModel, ModelEvent, ModelRequest } from '../spec/language-model.ts';
-import { ContractViolation } from './contracts.ts';
+import { ContractViolation } from './contract-support.ts';
 import {
   languageModelToolContract,
   type ModelToolContractScenario,

@@ -11,7 +11,13 @@ import type {
   ModelRequest,
   ModelToolDefinition,
 } from '../spec/language-model.ts';
-import { type ContractCase, ContractViolation } from './contracts.ts';
+import {
+  type ContractCase,
+  ContractViolation,
+  check,
+  collect,
+  withTimeout,
+} from './contract-support.ts';
 
 /** The backend behaviours a model under the tool contract must be wired to. */
 export type ModelToolContractScenario =
@@ -93,39 +99,6 @@ export interface LanguageModelToolContractOptions {
   abortWithinMs?: number | undefined;
   /** Limit for a whole scenario, in milliseconds. @default 10_000 */
   timeoutMs?: number | undefined;
-}
-
-function check(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new ContractViolation(message);
-}
-
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ContractViolation(`${what} took over ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function collect(
-  iterable: AsyncIterable<ModelEvent>,
-): Promise<{ events: ModelEvent[]; thrown: unknown }> {
-  const events: ModelEvent[] = [];
-  try {
-    for await (const event of iterable) events.push(event);
-    return { events, thrown: undefined };
-  } catch (error) {
-    return { events, thrown: error };
-  }
 }
 
 function isJsonObject(text: string): boolean {

@@ -2,7 +2,7 @@
  * Helpers and sample data of the state contract suite (`stateAdapterContract`); not exported.
  */
 import type { JsonValue } from '../spec/language-model.ts';
-import { ContractViolation } from './contracts.ts';
+import { ContractViolation } from './contract-support.ts';
 
 /** Throws a {@link ContractViolation} with the message unless the condition holds. */
 export function check(condition: boolean, message: string): asserts condition {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StateAdapter } from '../spec/state-adapter.ts';
 import { memoryState } from '../state/memory-state.ts';
-import { ContractViolation } from './contracts.ts';
+import { ContractViolation } from './contract-support.ts';
 import { stateAdapterContract } from './state-contract.ts';
 
 function caseNamed(cases: ReturnType<typeof stateAdapterContract>, part: string) {

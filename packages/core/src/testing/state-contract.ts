@@ -1,6 +1,6 @@
 import type { JsonValue } from '../spec/language-model.ts';
 import type { StateAdapter } from '../spec/state-adapter.ts';
-import type { ContractCase } from './contracts.ts';
+import type { ContractCase } from './contract-support.ts';
 import {
   check,
   checkJson,
