@@ -111,14 +111,9 @@ function fromAPICallError(
 
 /** An `error` stream part whose value is a vendor error object (or text), not an `Error`. */
 function fromErrorValue(value: unknown, context: ErrorContext): APICallError {
-  const record = isRecord(value) ? vendorError(value) : undefined;
-  const text =
-    typeof value === 'string'
-      ? value
-      : typeof record?.message === 'string'
-        ? record.message
-        : 'error event';
-  const { code, type, statusCode, kind, hint } = readVendorErrorRecord(record);
+  const { text, code, type, statusCode, kind, hint } = readVendorErrorRecord(
+    isRecord(value) ? vendorError(value) : value,
+  );
   return new APICallError({
     message: `${context.provider} stream error: ${scrub(text, context.secrets)}`,
     provider: context.provider,

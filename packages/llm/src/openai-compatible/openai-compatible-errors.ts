@@ -108,6 +108,8 @@ export function statusFrom(value: unknown): number | undefined {
 
 /** What an error object of an OpenAI-compatible vendor says, read once for every caller. */
 export interface VendorErrorRecord {
+  /** The error's text (unredacted): the value itself when it is text, else its `message`. */
+  text: string;
   /** `code` (string or number), unredacted. */
   code: string | number | undefined;
   /** `type`. */
@@ -121,13 +123,19 @@ export interface VendorErrorRecord {
 }
 
 /**
- * Reads an error object (`{ message, type, code, status }`, the inner object of
- * `{ error: … }`) of an OpenAI-compatible vendor: its code, type and status, and the kind they
- * name. Shared by the SSE `error` event of the adapter and the AI SDK wrapper's error parts.
+ * Reads an error value of an OpenAI-compatible vendor, text or an object (`{ message, type,
+ * code, status }`, the inner object of `{ error: … }`): its text, code, type and status, and the
+ * kind they name. Shared by the SSE `error` event of the adapter and the AI SDK wrapper's error
+ * parts.
  */
-export function readVendorErrorRecord(
-  record: Readonly<Record<string, unknown>> | undefined,
-): VendorErrorRecord {
+export function readVendorErrorRecord(value: unknown): VendorErrorRecord {
+  const record = isRecord(value) ? value : undefined;
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof record?.message === 'string'
+        ? record.message
+        : 'error event';
   const code = record === undefined ? undefined : wireCode(record);
   const type = typeof record?.type === 'string' ? record.type : undefined;
   const statusCode =
@@ -142,7 +150,7 @@ export function readVendorErrorRecord(
       : statusCode !== undefined
         ? kindForStatus(statusCode)
         : 'unknown';
-  return { code, type, statusCode, kind, hint: known.hint };
+  return { text, code, type, statusCode, kind, hint: known.hint };
 }
 
 /** Maps a `data: {"error": …}` payload (or an `event: error` body) to an `APICallError`. */
@@ -151,14 +159,7 @@ export function streamError(
   provider: string,
   secrets: readonly string[],
 ): APICallError {
-  const record = isRecord(raw) ? raw : undefined;
-  const text =
-    typeof raw === 'string'
-      ? raw
-      : typeof record?.message === 'string'
-        ? record.message
-        : 'error event';
-  const { code, type, statusCode, kind, hint } = readVendorErrorRecord(record);
+  const { text, code, type, statusCode, kind, hint } = readVendorErrorRecord(raw);
   const providerCode = typeof code === 'string' ? redactSecrets(code, secrets) : (code ?? type);
   return new APICallError({
     message: `${provider} stream error: ${vendorText(text, secrets)}`,
