@@ -62,3 +62,13 @@ export async function collect(
     return { events, thrown: error };
   }
 }
+
+/** The text a stream's events show at its end: deltas appended, a `text-replace` restarting it. */
+export function streamedText(events: readonly ModelEvent[]): string {
+  let text = '';
+  for (const event of events) {
+    if (event.type === 'text-delta') text += event.text;
+    if (event.type === 'text-replace') text = event.text;
+  }
+  return text;
+}

@@ -11,6 +11,7 @@ import {
   ContractViolation,
   check,
   collect,
+  streamedText,
   withTimeout,
 } from './contract-support.ts';
 
@@ -77,11 +78,7 @@ export function languageModelContract(options: LanguageModelContractOptions): Co
           'the text scenario',
         );
         check(thrown === undefined, `the stream threw: ${String(thrown)}`);
-        let text = '';
-        for (const event of events) {
-          if (event.type === 'text-delta') text += event.text;
-          if (event.type === 'text-replace') text = event.text;
-        }
+        const text = streamedText(events);
         check(
           text === options.expectedText,
           `text was ${JSON.stringify(text)}, expected ${JSON.stringify(options.expectedText)}`,

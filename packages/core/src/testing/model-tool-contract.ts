@@ -16,6 +16,7 @@ import {
   ContractViolation,
   check,
   collect,
+  streamedText,
   withTimeout,
 } from './contract-support.ts';
 
@@ -203,11 +204,7 @@ export function languageModelToolContract(
           'the tool-result scenario',
         );
         check(thrown === undefined, `the stream threw: ${String(thrown)}`);
-        let text = '';
-        for (const event of events) {
-          if (event.type === 'text-delta') text += event.text;
-          if (event.type === 'text-replace') text = event.text;
-        }
+        const text = streamedText(events);
         check(
           text === options.expectedText,
           `text was ${JSON.stringify(text)}, expected ${JSON.stringify(options.expectedText)}`,
